@@ -1,0 +1,47 @@
+//! Reading certificates, chains, CSRs, private keys, PKCS#7 and PKCS#12 files into typed,
+//! serialisable values.
+//!
+//! Input is recognised by content, never by file name: PEM (any labels, text between
+//! blocks, CRLF, a UTF-8 BOM), DER certificates, PKCS#7 bundles (PEM or DER), PKCS#12,
+//! PKCS#10 CSRs, and private keys (PKCS#1, PKCS#8, SEC1, encrypted PKCS#8, traditional
+//! `Proc-Type: 4,ENCRYPTED` PEM keys).
+//!
+//! No network, no policy: what is *wrong* with a certificate is the `bars-checks` crate's
+//! business. Private-key material never appears in a `Debug`, `Display` or serialised form.
+
+#![warn(missing_docs)]
+
+mod cert;
+mod csr;
+mod error;
+mod key;
+mod name;
+mod password;
+mod pfx;
+mod read;
+mod sig;
+
+pub use cert::{
+    BasicConstraints, CertSummary, Certificate, ExtensionSummary, PublicKeySummary,
+};
+pub use csr::{Csr, CsrSummary};
+pub use error::{ReadError, ReadErrorKind};
+pub use key::{KeySummary, PrivateKey};
+pub use name::{dn_to_rfc4514, name_common_names};
+pub use password::{NoPassword, PasswordProvider};
+pub use pfx::{Pfx, PfxSummary};
+pub use read::{read_bytes, read_path, Item, Limits, Parsed};
+pub use sig::{verify_signature, SignatureError};
+
+/// Lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes))
+}
+
+/// Lowercase hex SHA-1 of `bytes` (fingerprints only; never used for security).
+pub fn sha1_hex(bytes: &[u8]) -> String {
+    hex::encode(aws_lc_rs::digest::digest(
+        &aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY,
+        bytes,
+    ))
+}

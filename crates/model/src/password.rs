@@ -1,0 +1,19 @@
+//! Where passwords come from. The CLI implements this with `--password-env`,
+//! `--password-file` or a terminal prompt; never a plain argument.
+
+/// Supplies passwords for encrypted keys and PKCS#12 files.
+pub trait PasswordProvider {
+    /// The password for `what` (a file name and what is being opened), or `None` when
+    /// there is none to give. Called at most once per encrypted object.
+    fn password(&self, what: &str) -> Option<String>;
+}
+
+/// No passwords at all.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoPassword;
+
+impl PasswordProvider for NoPassword {
+    fn password(&self, _what: &str) -> Option<String> {
+        None
+    }
+}
