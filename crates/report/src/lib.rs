@@ -1,1 +1,13 @@
-//! placeholder
+//! Renderers for bars-certcheck reports: text (with a chain tree), JSON, markdown, SARIF.
+//!
+//! Renderers never decide severity, read the clock or probe the terminal: the time and
+//! the colour choice arrive as parameters, the judgement arrives as findings.
+
+#![warn(missing_docs)]
+
+pub mod inspect;
+pub mod json;
+pub mod style;
+pub mod tree;
+
+pub use style::Style;

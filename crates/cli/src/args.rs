@@ -1,0 +1,124 @@
+//! Command-line arguments: what the user typed, validated by clap, nothing built yet.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  nothing at or above --fail-on (or: the command succeeded)
+  1  findings at or above --fail-on; a refusal (bad name, mismatched key, pin mismatch)
+  2  usage error or unreadable input
+  3  network failure before any certificate was received";
+
+/// Diagnose TLS certificates and chains for NHS BaRS endpoints.
+///
+/// Reads certificates, chains, CSRs, keys and PFX files by content, checks them against
+/// the BaRS onboarding rules and the NHS PKI, and says what is wrong and how to fix it.
+#[derive(Debug, Parser)]
+#[command(name = "bars-certcheck", version, propagate_version = true)]
+#[command(after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Pretty-print any certificate, chain, CSR, key or PFX.
+    #[command(after_help = "\
+Examples:
+  bars-certcheck inspect barsintreceiver.cer
+  bars-certcheck inspect chain.pem request.csr private.key
+  bars-certcheck inspect receiver.pfx --password-env PFX_PASSWORD
+  bars-certcheck inspect bundle.p7b --format json | jq '.certificates[].subject'
+
+Exit codes: 0 every input was read; 2 an input could not be read (the others are
+still shown).")]
+    Inspect(InspectArgs),
+
+    /// Print shell completions for bash, zsh, fish, elvish or PowerShell.
+    #[command(after_help = "\
+Examples:
+  bars-certcheck completions bash > /etc/bash_completion.d/bars-certcheck
+  bars-certcheck completions zsh > \"${fpath[1]}/_bars-certcheck\"")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Files to read (PEM, DER, PKCS#7, PKCS#12, CSR, key); `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub password: PasswordArgs,
+
+    /// Time to measure validity against (RFC 3339), instead of now.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub at: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Colour: auto (only on a terminal, honouring NO_COLOR), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct PasswordArgs {
+    /// Read the password (encrypted key, PFX) from this environment variable.
+    #[arg(long, value_name = "VAR", conflicts_with = "password_file")]
+    pub password_env: Option<String>,
+
+    /// Read the password from the first line of this file.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Parses an RFC 3339 time into Unix seconds.
+pub fn parse_time(s: &str) -> Result<i64, String> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map(|t| t.unix_timestamp())
+        .map_err(|e| format!("not an RFC 3339 time (e.g. 2026-06-01T00:00:00Z): {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parse_time_accepts_rfc3339_and_rejects_junk() {
+        assert_eq!(parse_time("1970-01-02T00:00:00Z"), Ok(86_400));
+        assert!(parse_time("yesterday").is_err());
+    }
+}

@@ -1,0 +1,26 @@
+//! One module per command; `run` dispatches.
+
+mod inspect;
+
+use crate::args::{Cli, Command};
+use crate::exit::Exit;
+use clap::CommandFactory;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    match cli.command {
+        Command::Inspect(args) => inspect::run(args),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "bars-certcheck", &mut buf);
+            crate::output::print(&String::from_utf8_lossy(&buf))?;
+            Ok(Exit::Ok)
+        }
+    }
+}
+
+/// Now, or the `--at` time.
+pub fn now_or(at: Option<i64>) -> i64 {
+    at.unwrap_or_else(|| time::OffsetDateTime::now_utc().unix_timestamp())
+}

@@ -1,0 +1,27 @@
+//! Reading the inputs named on the command line; each problem is one stderr line.
+
+use crate::password::{Passwords, Provider};
+use bars_model::{read_path, Limits, Parsed};
+use std::path::Path;
+
+/// Reads every file; prints each problem as one line on stderr and says whether any
+/// input had one.
+pub fn read_all(
+    files: &[impl AsRef<Path>],
+    passwords: &Passwords,
+) -> anyhow::Result<(Vec<(String, Parsed)>, bool)> {
+    let provider = Provider::new(passwords.resolve()?);
+    let limits = Limits::default();
+    let mut out = Vec::with_capacity(files.len());
+    let mut failed = false;
+    for f in files {
+        let path = f.as_ref();
+        let parsed = read_path(path, &provider, &limits);
+        for e in &parsed.errors {
+            eprintln!("bars-certcheck: {e}");
+            failed = true;
+        }
+        out.push((path.display().to_string(), parsed));
+    }
+    Ok((out, failed))
+}

@@ -1,0 +1,32 @@
+//! Writing to stdout without panicking on a closed pipe (`| head`).
+
+use std::io::Write;
+
+/// Writes `text` to stdout; a closed pipe is not an error worth reporting.
+pub fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// True when `err` is (caused by) a broken pipe.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Colour decided once: `--color`, then `NO_COLOR`, then whether stdout is a terminal.
+pub fn use_color(choice: crate::args::ColorChoice) -> bool {
+    use std::io::IsTerminal;
+    match choice {
+        crate::args::ColorChoice::Always => true,
+        crate::args::ColorChoice::Never => false,
+        crate::args::ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
