@@ -47,6 +47,74 @@ Examples:
     },
 }
 
+/// Options shared by the commands that diagnose (check, probe, scan).
+#[derive(Debug, Args, Clone)]
+pub struct DiagArgs {
+    /// Environment: int, prod, public, or auto (from the FQDN prefix, else from the
+    /// issuing sub-CA; never from the root alone).
+    #[arg(long, value_enum, default_value_t = EnvArg::Auto)]
+    pub env: EnvArg,
+
+    /// More CA certificates (roots or intermediates) for an environment: `int:FILE`,
+    /// `prod:FILE`, or `FILE` for the --env in force. Repeatable.
+    #[arg(long = "ca", value_name = "[int:|prod:]FILE")]
+    pub ca: Vec<String>,
+
+    /// Use only the --ca certificates, not the NHS CAs built into the tool.
+    #[arg(long)]
+    pub no_embedded_ca: bool,
+
+    /// The name the certificate must cover (default for probe: the --sni name, else the host).
+    #[arg(long, value_name = "NAME")]
+    pub expect_fqdn: Option<String>,
+
+    /// Warn when a certificate in the path expires within this many days.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub warn_days: u32,
+
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "LEVEL")]
+    pub fail_on: FailOn,
+
+    /// Judge validity at this time (RFC 3339) instead of now.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub at: Option<i64>,
+}
+
+/// Output options of the diagnosing commands.
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// Output format: text, json, markdown (a report to paste into a ticket) or sarif.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+
+    /// Colour: auto (only on a terminal, honouring NO_COLOR), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EnvArg {
+    Auto,
+    Int,
+    Prod,
+    Public,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Markdown,
+    Sarif,
+}
+
 #[derive(Debug, Args)]
 pub struct InspectArgs {
     /// Files to read (PEM, DER, PKCS#7, PKCS#12, CSR, key); `-` reads standard input.
