@@ -5,8 +5,10 @@
 
 #![warn(missing_docs)]
 
+pub mod diag;
 pub mod inspect;
 pub mod json;
+pub mod sarif;
 pub mod style;
 pub mod tree;
 

@@ -1,0 +1,436 @@
+//! The diagnosis report of `check` and `probe`: one view model, rendered as text,
+//! markdown or JSON (SARIF lives in [`crate::sarif`]).
+
+use crate::json::{CertJson, Envelope};
+use crate::style::Style;
+use bars_model::CertSummary;
+use serde::Serialize;
+use std::fmt::Write;
+
+/// Severity as the report shows it (the checks decide it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Must be fixed.
+    Error,
+    /// Should be looked at.
+    Warning,
+    /// For information.
+    Info,
+}
+
+impl Level {
+    /// `error`, `warning`, `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Info => "info",
+        }
+    }
+}
+
+/// One certificate in the report.
+#[derive(Clone, Debug)]
+pub struct CertView<'a> {
+    /// Where it came from (`sent`, `file:…`, `embedded`, `ca-option:…`, `fetched:…`).
+    pub source: String,
+    /// `leaf`, `intermediate` or `root`.
+    pub role: &'static str,
+    /// Its summary.
+    pub summary: &'a CertSummary,
+}
+
+/// One chain in the report.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChainView {
+    /// Index of the leaf.
+    pub leaf: usize,
+    /// A path to an anchor of the environment exists with what was given.
+    pub complete: bool,
+    /// The anchor that terminates the path, or null.
+    pub trusted_by: Option<String>,
+    /// Indexes of the path's certificates, leaf first.
+    pub path: Vec<usize>,
+}
+
+/// TLS details of a probe.
+#[derive(Clone, Debug, Serialize)]
+pub struct TlsView {
+    /// `TLSv1.3`, `TLSv1.2`, …
+    pub version: Option<String>,
+    /// Negotiated cipher suite.
+    pub cipher: Option<String>,
+    /// Negotiated ALPN protocol.
+    pub alpn: Option<String>,
+    /// The server sent a CertificateRequest.
+    pub client_auth_requested: bool,
+    /// The CA names it advertised, RFC 4514.
+    pub acceptable_client_cas: Vec<String>,
+}
+
+/// One finding.
+#[derive(Clone, Debug, Serialize)]
+pub struct FindingView {
+    /// Stable id, e.g. `chain.incomplete`.
+    pub id: String,
+    /// Severity.
+    pub severity: Level,
+    /// One line.
+    pub title: String,
+    /// Which certificate and which values.
+    pub detail: String,
+    /// What to do.
+    pub fix: String,
+    /// Index of the certificate concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<usize>,
+}
+
+/// Counts by severity.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Counts {
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Infos.
+    pub infos: usize,
+}
+
+/// Everything a diagnosis report shows.
+#[derive(Clone, Debug)]
+pub struct Report<'a> {
+    /// `check` or `probe`.
+    pub command: &'static str,
+    /// What was examined (files, or host:port).
+    pub target: String,
+    /// `int`, `prod`, `public` or `unknown`.
+    pub environment: String,
+    /// Certificates, by index.
+    pub certificates: Vec<CertView<'a>>,
+    /// One chain per leaf.
+    pub chains: Vec<ChainView>,
+    /// TLS details (probe only).
+    pub tls: Option<TlsView>,
+    /// Findings, most severe first.
+    pub findings: Vec<FindingView>,
+    /// Lines of context shown under the header (e.g. "fetched, not sent" notes).
+    pub notes: Vec<String>,
+    /// `pass`, `warn` or `fail`.
+    pub verdict: &'static str,
+    /// Unix time the report was judged at (for "expires in N days").
+    pub now: i64,
+}
+
+impl Report<'_> {
+    /// Counts by severity.
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for f in &self.findings {
+            match f.severity {
+                Level::Error => c.errors += 1,
+                Level::Warning => c.warnings += 1,
+                Level::Info => c.infos += 1,
+            }
+        }
+        c
+    }
+}
+
+#[derive(Serialize)]
+struct ReportJson<'a> {
+    #[serde(flatten)]
+    envelope: Envelope<'a>,
+    target: &'a str,
+    environment: &'a str,
+    certificates: Vec<CertJson<'a>>,
+    chain: Option<&'a ChainView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chains: Option<&'a [ChainView]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tls: Option<&'a TlsView>,
+    findings: &'a [FindingView],
+    summary: Counts,
+    verdict: &'a str,
+}
+
+/// The report as a JSON value (the SPEC's document shape); `scan` nests these.
+pub fn to_json_value(r: &Report<'_>) -> serde_json::Value {
+    let doc = ReportJson {
+        envelope: Envelope::new(r.command),
+        target: &r.target,
+        environment: &r.environment,
+        certificates: r
+            .certificates
+            .iter()
+            .enumerate()
+            .map(|(index, c)| CertJson {
+                index,
+                source: c.source.clone(),
+                role: Some(c.role),
+                summary: c.summary,
+            })
+            .collect(),
+        chain: r.chains.first(),
+        chains: (r.chains.len() > 1).then_some(r.chains.as_slice()),
+        tls: r.tls.as_ref(),
+        findings: &r.findings,
+        summary: r.counts(),
+        verdict: r.verdict,
+    };
+    serde_json::to_value(&doc).unwrap_or(serde_json::Value::Null)
+}
+
+/// The report as a JSON document.
+pub fn render_json(r: &Report<'_>) -> String {
+    crate::json::to_string(&to_json_value(r))
+}
+
+fn finding_marks(r: &Report<'_>, index: usize) -> Option<Level> {
+    r.findings
+        .iter()
+        .filter(|f| f.certificate == Some(index))
+        .map(|f| f.severity)
+        .min()
+}
+
+/// The report as text for a terminal or a ticket: header, chain tree with a mark on each
+/// link, TLS details, then findings grouped by severity, each with its fix.
+pub fn render_text(r: &Report<'_>, style: &Style) -> String {
+    let mut out = String::new();
+    let verdict = match r.verdict {
+        "pass" => style.good("PASS"),
+        "warn" => style.warn("WARN"),
+        _ => style.bad("FAIL"),
+    };
+    let _ = writeln!(out, "{}  {}", style.heading(&r.target), verdict);
+    let _ = writeln!(out, "Environment: {}", r.environment);
+    for n in &r.notes {
+        let _ = writeln!(out, "{n}");
+    }
+    for chain in &r.chains {
+        let _ = writeln!(out, "\n{}", style.bold("Chain"));
+        for (depth, idx) in chain.path.iter().enumerate() {
+            let Some(c) = r.certificates.get(*idx) else {
+                continue;
+            };
+            let mark = match finding_marks(r, *idx) {
+                None => style.good("✓"),
+                Some(Level::Info) => style.good("✓"),
+                Some(Level::Warning) => style.warn("!"),
+                Some(Level::Error) => style.bad("✗"),
+            };
+            let indent = "   ".repeat(depth);
+            let branch = if depth == 0 { "" } else { "└─ " };
+            let s = c.summary;
+            let _ = writeln!(
+                out,
+                "  {indent}{branch}{mark} [{idx}] {}  ({}, {}, {})",
+                s.subject,
+                c.role,
+                c.source,
+                crate::inspect::validity_phrase(s, r.now)
+            );
+        }
+        if !chain.complete {
+            let _ = writeln!(
+                out,
+                "  {}",
+                style.bad("✗ no complete path to a trusted root with what was given")
+            );
+        }
+        match &chain.trusted_by {
+            Some(t) => {
+                let _ = writeln!(out, "  trusted by: {t}");
+            }
+            None => {
+                let _ = writeln!(out, "  trusted by: {}", style.bad("nothing"));
+            }
+        }
+    }
+    let path_members: Vec<usize> = r
+        .chains
+        .iter()
+        .flat_map(|c| c.path.iter().copied())
+        .collect();
+    let others: Vec<(usize, &CertView<'_>)> = r
+        .certificates
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !path_members.contains(i))
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(out, "\n{}", style.bold("Other certificates"));
+        for (i, c) in others {
+            let _ = writeln!(
+                out,
+                "  [{i}] {}  ({}, {})",
+                c.summary.subject, c.role, c.source
+            );
+        }
+    }
+    if let Some(t) = &r.tls {
+        let _ = writeln!(out, "\n{}", style.bold("TLS"));
+        let _ = writeln!(
+            out,
+            "  version: {}   cipher: {}   ALPN: {}",
+            t.version.as_deref().unwrap_or("-"),
+            t.cipher.as_deref().unwrap_or("-"),
+            t.alpn.as_deref().unwrap_or("-")
+        );
+        let _ = writeln!(
+            out,
+            "  client certificate requested: {}",
+            if t.client_auth_requested { "yes" } else { "no" }
+        );
+        if t.client_auth_requested {
+            if t.acceptable_client_cas.is_empty() {
+                let _ = writeln!(out, "  acceptable client CAs: (none advertised)");
+            } else {
+                let _ = writeln!(out, "  acceptable client CAs:");
+                for ca in &t.acceptable_client_cas {
+                    let _ = writeln!(out, "    - {ca}");
+                }
+            }
+        }
+    }
+    let _ = writeln!(out);
+    if r.findings.is_empty() {
+        let _ = writeln!(out, "{}", style.good("No findings."));
+    }
+    for level in [Level::Error, Level::Warning, Level::Info] {
+        let group: Vec<&FindingView> = r.findings.iter().filter(|f| f.severity == level).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let heading = match level {
+            Level::Error => style.bad(&format!("Errors ({})", group.len())),
+            Level::Warning => style.warn(&format!("Warnings ({})", group.len())),
+            Level::Info => style.bold(&format!("Info ({})", group.len())),
+        };
+        let _ = writeln!(out, "{heading}");
+        for f in group {
+            let _ = writeln!(out, "  {} {}", style.bold(&format!("[{}]", f.id)), f.title);
+            let _ = writeln!(out, "      {}", f.detail);
+            let _ = writeln!(out, "      fix: {}", f.fix);
+        }
+        let _ = writeln!(out);
+    }
+    let c = r.counts();
+    let _ = writeln!(
+        out,
+        "{} error{}, {} warning{}, {} info",
+        c.errors,
+        if c.errors == 1 { "" } else { "s" },
+        c.warnings,
+        if c.warnings == 1 { "" } else { "s" },
+        c.infos
+    );
+    out
+}
+
+/// The report as markdown to paste into a support ticket (no key material, ever: the
+/// report holds none).
+pub fn render_markdown(r: &Report<'_>, tool_version: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## bars-certcheck {}: `{}`\n",
+        r.command,
+        md_escape(&r.target)
+    );
+    let c = r.counts();
+    let _ = writeln!(
+        out,
+        "**Verdict: {}** — {} error(s), {} warning(s), {} info. Environment: `{}`. Tool: bars-certcheck {tool_version}.\n",
+        r.verdict.to_uppercase(),
+        c.errors,
+        c.warnings,
+        c.infos,
+        r.environment
+    );
+    for n in &r.notes {
+        let _ = writeln!(out, "> {}\n", md_escape(n));
+    }
+    let _ = writeln!(out, "### Certificates\n");
+    let _ = writeln!(
+        out,
+        "| # | role | subject | issuer | not after | SHA-256 | source |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+    for (i, cv) in r.certificates.iter().enumerate() {
+        let s = cv.summary;
+        let _ = writeln!(
+            out,
+            "| {i} | {} | {} | {} | {} | `{}` | {} |",
+            cv.role,
+            md_escape(&s.subject),
+            md_escape(&s.issuer),
+            s.not_after,
+            s.sha256,
+            md_escape(&cv.source)
+        );
+    }
+    for chain in &r.chains {
+        let path: Vec<String> = chain.path.iter().map(|i| i.to_string()).collect();
+        let _ = writeln!(
+            out,
+            "\nChain from certificate {}: path {} — {}; trusted by {}.",
+            chain.leaf,
+            path.join(" → "),
+            if chain.complete {
+                "complete"
+            } else {
+                "**incomplete**"
+            },
+            chain
+                .trusted_by
+                .as_deref()
+                .map(md_escape)
+                .unwrap_or_else(|| "**nothing**".into())
+        );
+    }
+    if let Some(t) = &r.tls {
+        let _ = writeln!(out, "\n### TLS\n");
+        let _ = writeln!(
+            out,
+            "- Version: {}; cipher: {}; ALPN: {}",
+            t.version.as_deref().unwrap_or("-"),
+            t.cipher.as_deref().unwrap_or("-"),
+            t.alpn.as_deref().unwrap_or("-")
+        );
+        let _ = writeln!(
+            out,
+            "- Client certificate requested: {}",
+            if t.client_auth_requested {
+                "yes"
+            } else {
+                "**no**"
+            }
+        );
+        for ca in &t.acceptable_client_cas {
+            let _ = writeln!(out, "- Acceptable client CA: {}", md_escape(ca));
+        }
+    }
+    let _ = writeln!(out, "\n### Findings\n");
+    if r.findings.is_empty() {
+        let _ = writeln!(out, "None.");
+    }
+    for f in &r.findings {
+        let _ = writeln!(
+            out,
+            "- **{}** `{}` — {}\n  - {}\n  - Fix: {}",
+            f.severity.as_str(),
+            f.id,
+            md_escape(&f.title),
+            md_escape(&f.detail),
+            md_escape(&f.fix)
+        );
+    }
+    out
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
