@@ -58,15 +58,20 @@ pub fn render(r: &Report<'_>, rules: &[Rule], inputs: &[String], tool_version: &
                 "message": { "text": format!("{}: {} Fix: {}", f.title, f.detail, f.fix) },
                 "locations": [ { "physicalLocation": { "artifactLocation": { "uri": uri } } } ]
             });
-            if let Some(index) = rules.iter().position(|rule| rule.id == f.id) {
-                result["ruleIndex"] = json!(index);
-            }
-            if let Some(c) = f.certificate.and_then(|i| r.certificates.get(i)) {
-                result["properties"] = json!({
-                    "certificate": f.certificate,
-                    "subject": c.summary.subject,
-                    "sha256": c.summary.sha256
-                });
+            if let Some(obj) = result.as_object_mut() {
+                if let Some(index) = rules.iter().position(|rule| rule.id == f.id) {
+                    obj.insert("ruleIndex".into(), json!(index));
+                }
+                if let Some(c) = f.certificate.and_then(|i| r.certificates.get(i)) {
+                    obj.insert(
+                        "properties".into(),
+                        json!({
+                            "certificate": f.certificate,
+                            "subject": c.summary.subject,
+                            "sha256": c.summary.sha256
+                        }),
+                    );
+                }
             }
             result
         })
