@@ -502,6 +502,30 @@ pub enum EnvOrOther {
     Other(&'static OtherCa),
 }
 
+impl EnvOrOther {
+    /// `int` / `prod`, or the other environment's label (`NHS DEP (path-to-live)`, …).
+    pub fn label(&self) -> &'static str {
+        match self {
+            EnvOrOther::Nhs { env, .. } => env.as_str(),
+            EnvOrOther::Other(o) => o.label(),
+        }
+    }
+
+    /// The issuing CA's common name.
+    pub fn issuer_common_name(&self) -> &'static str {
+        match self {
+            EnvOrOther::Nhs { ca, .. } => ca.common_name,
+            EnvOrOther::Other(o) => o.common_name,
+        }
+    }
+}
+
+impl fmt::Display for EnvOrOther {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
 /// The environment of a certificate whose issuer Name DER is `issuer_subject_der`,
 /// judged from the issuing **sub-CA** only. A certificate issued directly by an INT/PROD
 /// root gives `None`: the legacy PTL root also anchors the DEP, DEV and training sub-CAs,
@@ -663,6 +687,27 @@ mod tests {
             );
         }
         assert_eq!(environment_of_issuer(b"\x30\x00"), None);
+    }
+
+    #[test]
+    fn wrong_env_labels() {
+        let dep = KNOWN_OTHER
+            .iter()
+            .find(|c| c.id == "nhs-dep-level-1c")
+            .unwrap();
+        let e = environment_of_issuer(dep.subject_der().unwrap()).unwrap();
+        assert_eq!(e.to_string(), "NHS DEP (path-to-live)");
+        assert_eq!(e.issuer_common_name(), "NHS DEP Level 1C");
+        let labels: Vec<&str> = KNOWN_OTHER.iter().map(|c| c.label()).collect();
+        for want in ["NHS DEV", "NHS training", "pre-2019 INT", "OpenTest"] {
+            assert!(labels.contains(&want), "{want}");
+        }
+        let g2 = find_by_id("nhs-authentication-g2").unwrap();
+        let e = environment_of_issuer(g2.subject_der().unwrap()).unwrap();
+        assert_eq!(
+            (e.label(), e.issuer_common_name()),
+            ("prod", "NHS Authentication G2")
+        );
     }
 
     #[test]

@@ -20,6 +20,6 @@ pub use env::{
     PROD_PROXY_ADDRESSES,
 };
 pub use names::{
-    check_dns_label, dns_name_matches, env_from_fqdn, is_under_nhs_uk, parse_bars_fqdn, BarsName,
-    Hosting, LabelProblem, NameProblem, OdsProblem,
+    check_dns_label, dns_name_matches, env_from_fqdn, expected_shape, is_under_nhs_uk,
+    parse_bars_fqdn, BarsName, Hosting, LabelProblem, NameProblem, OdsProblem,
 };

@@ -146,11 +146,22 @@ const PROD_SHAPES: &str = "BaRS-PROD-<ODS code>.<Supplier name>.thirdparty.nhs.u
     (supplier-hosted) or BaRS-PROD-<ODS code>[-<setting>].<Provider name>.nhs.uk \
     (provider-hosted)";
 
-fn shape(env: Environment) -> &'static str {
+/// The BaRS FQDN shape(s) for `env`, as the onboarding guide writes them (for fix texts).
+/// `public` has no BaRS shape and gives both NHS shapes.
+pub fn expected_shape(env: Environment) -> &'static str {
     match env {
         Environment::Int => INT_SHAPE,
-        _ => PROD_SHAPES,
+        Environment::Prod => PROD_SHAPES,
+        _ => BOTH_SHAPES,
     }
+}
+
+const BOTH_SHAPES: &str = "BaRS-INT-<ODS code>.<Supplier name>.thirdparty.nhs.uk (INT), \
+    BaRS-PROD-<ODS code>.<Supplier name>.thirdparty.nhs.uk or \
+    BaRS-PROD-<ODS code>[-<setting>].<Provider name>.nhs.uk (PROD)";
+
+fn shape(env: Environment) -> &'static str {
+    expected_shape(env)
 }
 
 impl fmt::Display for NameProblem {
@@ -177,7 +188,7 @@ impl fmt::Display for NameProblem {
             NameProblem::NoBarsPrefix { first_label } => write!(
                 f,
                 "the first label {first_label:?} does not start with BaRS-INT- or BaRS-PROD-; \
-                 expected {INT_SHAPE} or {PROD_SHAPES}"
+                 expected {BOTH_SHAPES}"
             ),
             NameProblem::BadOdsCode {
                 found,
@@ -261,7 +272,7 @@ pub fn is_under_nhs_uk(name: &str) -> bool {
 /// The environment named by a `BaRS-INT-` / `BaRS-PROD-` prefix (ASCII case-insensitive),
 /// from the prefix alone.
 pub fn env_from_fqdn(name: &str) -> Option<Environment> {
-    let b = name.trim_start().as_bytes();
+    let b = name.as_bytes();
     let has = |prefix: &str| {
         b.get(..prefix.len())
             .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
@@ -322,7 +333,8 @@ fn check_ods(found: &str, env: Environment) -> Result<(), NameProblem> {
 
 /// Parses a BaRS endpoint FQDN (see the module documentation for the shapes).
 pub fn parse_bars_fqdn(name: &str) -> Result<BarsName, NameProblem> {
-    let fqdn = strip_dot(name.trim());
+    // No trimming: a CN with stray whitespace is itself a problem worth reporting.
+    let fqdn = strip_dot(name);
     if fqdn.is_empty() {
         return Err(NameProblem::Empty);
     }
@@ -533,6 +545,21 @@ mod tests {
             NameProblem::NoBarsPrefix { .. }
         ));
         assert!(matches!(bad("nhs.uk"), NameProblem::NoBarsPrefix { .. }));
+        // Whitespace is not trimmed away: a CN with a stray space is wrong.
+        assert!(matches!(
+            bad(" BaRS-INT-X26.s.thirdparty.nhs.uk"),
+            NameProblem::BadLabel {
+                problem: LabelProblem::BadChar(' '),
+                ..
+            }
+        ));
+        assert!(matches!(
+            bad("BaRS-INT-X26.s.thirdparty.nhs.uk "),
+            NameProblem::BadLabel {
+                problem: LabelProblem::BadChar(' '),
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -691,6 +718,17 @@ mod tests {
         }
         .to_string()
         .contains("Provider name"));
+    }
+
+    #[test]
+    fn shapes_for_fix_texts() {
+        assert_eq!(
+            expected_shape(Environment::Int),
+            "BaRS-INT-<ODS code>.<Supplier name>.thirdparty.nhs.uk"
+        );
+        assert!(expected_shape(Environment::Prod).contains("<Provider name>.nhs.uk"));
+        assert!(expected_shape(Environment::Public).contains("BaRS-INT-"));
+        assert!(bad("").to_string().contains("BaRS-PROD-"));
     }
 
     #[test]
