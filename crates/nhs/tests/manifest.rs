@@ -146,6 +146,16 @@ fn known_other_matches_manifest() {
             CaRole::Intermediate
         };
         assert_eq!(ca.role, role, "{id}");
+        let shared_pem = std::fs::read_to_string(
+            shared().join(
+                entry["file"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("shared/nhs-pki/"),
+            ),
+        )
+        .unwrap();
+        assert_eq!(ca.pem, shared_pem, "{id}");
         assert_eq!(bars_model::sha256_hex(ca.der().unwrap()), ca.sha256, "{id}");
         assert!(
             bars_nhs::find_by_sha256(ca.sha256).is_none(),
