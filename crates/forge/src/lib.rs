@@ -1,1 +1,51 @@
-//! placeholder
+//! Makes BaRS artefacts right first time: an RSA key with a CN-only PKCS#10 CSR, a PKCS#12
+//! (PFX) bundle in modern or legacy form, and atomic, permission-correct file writes.
+
+pub mod csr;
+pub mod pfx;
+pub mod write;
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong while making an artefact.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ForgeError {
+    /// The requested RSA size is not one of 2048, 3072, 4096.
+    #[error("unsupported RSA key size {0} (use 2048, 3072 or 4096)")]
+    KeySize(u32),
+    /// The FQDN is empty or contains characters that cannot go in a CN.
+    #[error("invalid FQDN {0:?}")]
+    Fqdn(String),
+    /// Key generation or signing failed.
+    #[error("key or CSR generation failed: {0}")]
+    Generate(String),
+    /// Encrypting the private key failed.
+    #[error("private key encryption failed: {0}")]
+    Encrypt(String),
+    /// The private key does not belong to the leaf certificate.
+    #[error("the private key does not match the certificate (public keys differ)")]
+    KeyMismatch,
+    /// An input (key or certificate) could not be parsed.
+    #[error("cannot read {what}: {detail}")]
+    Input {
+        /// Which input.
+        what: String,
+        /// Why.
+        detail: String,
+    },
+    /// Building the PKCS#12 failed.
+    #[error("PFX build failed: {0}")]
+    Pfx(String),
+    /// The target exists and overwriting was not allowed.
+    #[error("{}: already exists (use --force to replace it)", .0.display())]
+    Exists(PathBuf),
+    /// A file system operation failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}

@@ -1,0 +1,111 @@
+//! RSA key and PKCS#10 CSR with subject exactly `CN=<fqdn>`: no SAN, no e-mail, no attributes.
+
+use crate::ForgeError;
+use pkcs8::der::pem::LineEnding;
+use pkcs8::pkcs5::pbes2;
+use pkcs8::PrivateKeyInfoRef;
+use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair, RsaKeySize, PKCS_RSA_SHA256};
+
+/// PBKDF2 iterations for an encrypted key (OpenSSL 3 uses 2048; more is fine).
+pub const PBKDF2_ITERATIONS: u32 = 100_000;
+
+/// What to generate.
+#[derive(Clone, Debug)]
+pub struct CsrSpec {
+    /// The FQDN that becomes the only subject attribute (`CN=<fqdn>`).
+    pub fqdn: String,
+    /// RSA modulus size: 2048, 3072 or 4096.
+    pub bits: u32,
+    /// When set, the key PEM is `ENCRYPTED PRIVATE KEY` (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC).
+    pub key_password: Option<String>,
+}
+
+/// A generated key and CSR.
+#[derive(Clone)]
+pub struct Generated {
+    /// PKCS#8 `PRIVATE KEY` or `ENCRYPTED PRIVATE KEY` PEM text.
+    pub key_pem: String,
+    /// Unencrypted PKCS#8 DER of the key (keep in memory only).
+    pub key_pkcs8_der: Vec<u8>,
+    /// `CERTIFICATE REQUEST` PEM text.
+    pub csr_pem: String,
+    /// CSR DER.
+    pub csr_der: Vec<u8>,
+}
+
+impl std::fmt::Debug for Generated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Generated")
+            .field("csr_pem", &self.csr_pem)
+            .finish_non_exhaustive()
+    }
+}
+
+fn check_fqdn(fqdn: &str) -> Result<(), ForgeError> {
+    let ok = !fqdn.is_empty()
+        && fqdn.len() <= 64
+        && fqdn
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    if ok {
+        Ok(())
+    } else {
+        Err(ForgeError::Fqdn(fqdn.to_string()))
+    }
+}
+
+/// Generates an RSA key and a CSR for `spec.fqdn`, signed with sha256WithRSAEncryption.
+pub fn generate(spec: &CsrSpec) -> Result<Generated, ForgeError> {
+    check_fqdn(&spec.fqdn)?;
+    let size = match spec.bits {
+        2048 => RsaKeySize::_2048,
+        3072 => RsaKeySize::_3072,
+        4096 => RsaKeySize::_4096,
+        other => return Err(ForgeError::KeySize(other)),
+    };
+    let key = KeyPair::generate_rsa_for(&PKCS_RSA_SHA256, size)
+        .map_err(|e| ForgeError::Generate(e.to_string()))?;
+    let mut params = CertificateParams::default();
+    // Replace rcgen's default "CN=rcgen self signed cert", never add to it.
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CommonName, spec.fqdn.as_str());
+    params.distinguished_name = dn;
+    params.subject_alt_names = Vec::new();
+    let csr = params
+        .serialize_request(&key)
+        .map_err(|e| ForgeError::Generate(e.to_string()))?;
+    let csr_pem = csr.pem().map_err(|e| ForgeError::Generate(e.to_string()))?;
+    let csr_der = csr.der().to_vec();
+    let key_pkcs8_der = key.serialize_der();
+    let key_pem = match &spec.key_password {
+        None => key.serialize_pem(),
+        Some(pw) => encrypt_key_pem(&key_pkcs8_der, pw)?,
+    };
+    Ok(Generated {
+        key_pem,
+        key_pkcs8_der,
+        csr_pem,
+        csr_der,
+    })
+}
+
+/// Encrypts a PKCS#8 DER key to an `ENCRYPTED PRIVATE KEY` PEM (PBES2: PBKDF2-HMAC-SHA256,
+/// AES-256-CBC, random 16-byte salt and IV).
+pub fn encrypt_key_pem(pkcs8_der: &[u8], password: &str) -> Result<String, ForgeError> {
+    let enc = |e: &dyn std::fmt::Display| ForgeError::Encrypt(e.to_string());
+    let rng = aws_lc_rs::rand::SystemRandom::new();
+    let mut salt = [0u8; 16];
+    let mut iv = [0u8; 16];
+    aws_lc_rs::rand::SecureRandom::fill(&rng, &mut salt).map_err(|e| enc(&e))?;
+    aws_lc_rs::rand::SecureRandom::fill(&rng, &mut iv).map_err(|e| enc(&e))?;
+    let params = pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(PBKDF2_ITERATIONS, &salt, iv)
+        .map_err(|e| enc(&e))?;
+    let info = PrivateKeyInfoRef::try_from(pkcs8_der).map_err(|e| enc(&e))?;
+    let doc = info
+        .encrypt_with_params(params, password.as_bytes())
+        .map_err(|e| enc(&e))?;
+    let pem = doc
+        .to_pem("ENCRYPTED PRIVATE KEY", LineEnding::LF)
+        .map_err(|e| enc(&e))?;
+    Ok(pem.to_string())
+}
