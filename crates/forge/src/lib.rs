@@ -1,6 +1,7 @@
 //! Makes BaRS artefacts right first time: an RSA key with a CN-only PKCS#10 CSR, a PKCS#12
 //! (PFX) bundle in modern or legacy form, and atomic, permission-correct file writes.
 
+pub mod cafetch;
 pub mod csr;
 pub mod pfx;
 pub mod write;

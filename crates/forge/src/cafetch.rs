@@ -1,0 +1,231 @@
+//! Policy of `ca fetch` (no I/O): is a downloaded certificate the environment's pinned
+//! G2 endpoint sub-CA, and what bundle and file name to write.
+
+use bars_nhs::Environment;
+use x509_parser::prelude::FromDer;
+
+/// Why a fetched certificate is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CaFetchError {
+    /// The environment has no NHS CA to fetch (e.g. `public`).
+    #[error("environment {0} has no NHS CA to fetch")]
+    NoSource(String),
+    /// The bytes are not a certificate at all.
+    #[error("not a certificate: {0}")]
+    NotACertificate(String),
+    /// A known NHS CA, but not the one for this environment.
+    #[error("this is {name}, not the {env} CA {expected}; refusing it")]
+    WrongCa {
+        /// What it is, e.g. `NHS Authentication G2 (prod)`.
+        name: String,
+        /// The environment asked for.
+        env: String,
+        /// The CA expected.
+        expected: String,
+    },
+    /// Not the pinned certificate (and `--allow-new` not given).
+    #[error("SHA-256 {sha256} is not the pinned {expected} ({pinned}); refusing it (use --allow-new only if the NHS has re-issued the CA)")]
+    NotPinned {
+        /// Fingerprint of what was fetched.
+        sha256: String,
+        /// The CA expected.
+        expected: String,
+        /// Its pinned fingerprint.
+        pinned: String,
+    },
+    /// With `--allow-new`: the certificate does not qualify.
+    #[error("new certificate refused: {0}")]
+    NewRefused(String),
+}
+
+/// An accepted CA certificate.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    /// The sub-CA, DER.
+    pub der: Vec<u8>,
+    /// Lowercase hex SHA-256 of `der`.
+    pub sha256: String,
+    /// PEM bundle: the sub-CA, then the environment's root.
+    pub bundle_pem: String,
+    /// File name for `--install-dir`, e.g. `nhs-int-authentication-g2.crt`.
+    pub file_name: String,
+    /// True when it equals the pinned fingerprint.
+    pub pinned: bool,
+    /// Set when accepted under `--allow-new` (not pinned): print it prominently.
+    pub loud_warning: Option<String>,
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn pem_cert(der: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut b64 = String::new();
+    for c in der.chunks(3) {
+        let n = c
+            .iter()
+            .enumerate()
+            .fold(0u32, |a, (i, &x)| a | (u32::from(x) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= c.len() {
+                let idx = ((n >> (18 - 6 * i)) & 63) as usize;
+                b64.push(char::from(*T.get(idx).unwrap_or(&b'A')));
+            } else {
+                b64.push('=');
+            }
+        }
+    }
+    let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
+    for line in b64.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(line));
+        out.push('\n');
+    }
+    out.push_str("-----END CERTIFICATE-----\n");
+    out
+}
+
+fn to_der(bytes: &[u8]) -> Result<Vec<u8>, CaFetchError> {
+    let trimmed = bytes.trim_ascii_start();
+    if trimmed.starts_with(b"-----BEGIN") {
+        let (_, pem) = x509_parser::pem::parse_x509_pem(trimmed)
+            .map_err(|e| CaFetchError::NotACertificate(format!("bad PEM ({e})")))?;
+        if pem.label != "CERTIFICATE" {
+            return Err(CaFetchError::NotACertificate(format!(
+                "PEM block is {}",
+                pem.label
+            )));
+        }
+        return Ok(pem.contents);
+    }
+    if trimmed.starts_with(b"<") {
+        return Err(CaFetchError::NotACertificate(
+            "looks like an HTML page (a login or error page?)".into(),
+        ));
+    }
+    if bytes.is_empty() {
+        return Err(CaFetchError::NotACertificate("empty download".into()));
+    }
+    Ok(bytes.to_vec())
+}
+
+/// Decides whether `bytes` (DER or PEM) is the CA to install for `env`. `now` is Unix
+/// seconds, used only to refuse an expired certificate under `allow_new`.
+pub fn verify_fetched(
+    env: Environment,
+    bytes: &[u8],
+    allow_new: bool,
+    now: i64,
+) -> Result<Accepted, CaFetchError> {
+    let source = env
+        .fetch_source()
+        .ok_or_else(|| CaFetchError::NoSource(env.as_str().into()))?;
+    let expected = bars_nhs::find_by_id(source.ca_id)
+        .ok_or_else(|| CaFetchError::NoSource(env.as_str().into()))?;
+    let root = expected
+        .parent()
+        .ok_or_else(|| CaFetchError::NoSource(env.as_str().into()))?;
+    let root_der = root
+        .der()
+        .ok_or_else(|| CaFetchError::NoSource(env.as_str().into()))?;
+    let der = to_der(bytes)?;
+    let (rest, cert) = x509_parser::certificate::X509Certificate::from_der(&der)
+        .map_err(|e| CaFetchError::NotACertificate(format!("not DER X.509 ({e})")))?;
+    if !rest.is_empty() {
+        return Err(CaFetchError::NotACertificate(
+            "trailing bytes after the certificate".into(),
+        ));
+    }
+    let sha = hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &der).as_ref());
+    let bundle_pem = format!("{}{}", pem_cert(&der), pem_cert(root_der));
+    let file_name = format!("{}.crt", expected.id);
+    if sha == source.sha256 {
+        return Ok(Accepted {
+            der,
+            sha256: sha,
+            bundle_pem,
+            file_name,
+            pinned: true,
+            loud_warning: None,
+        });
+    }
+    if let Some(known) = bars_nhs::find_by_sha256(&sha) {
+        return Err(CaFetchError::WrongCa {
+            name: format!("{} ({})", known.common_name, known.env.as_str()),
+            env: env.as_str().into(),
+            expected: expected.common_name.into(),
+        });
+    }
+    if let Some(other) = bars_nhs::find_other_by_sha256(&sha) {
+        return Err(CaFetchError::WrongCa {
+            name: format!("{} ({})", other.common_name, other.label()),
+            env: env.as_str().into(),
+            expected: expected.common_name.into(),
+        });
+    }
+    if !allow_new {
+        return Err(CaFetchError::NotPinned {
+            sha256: sha,
+            expected: expected.common_name.into(),
+            pinned: source.sha256.into(),
+        });
+    }
+    // --allow-new: a CA, in date, signed by the embedded root of env.
+    let is_ca = cert
+        .basic_constraints()
+        .ok()
+        .flatten()
+        .is_some_and(|bc| bc.value.ca);
+    if !is_ca {
+        return Err(CaFetchError::NewRefused(
+            "it is not a CA certificate".into(),
+        ));
+    }
+    let validity = cert.validity();
+    if now < validity.not_before.timestamp() || now > validity.not_after.timestamp() {
+        return Err(CaFetchError::NewRefused(
+            "it is outside its validity period".into(),
+        ));
+    }
+    verify_signed_by(&der, root_der)
+        .map_err(|why| CaFetchError::NewRefused(format!("{why} ({})", root.common_name)))?;
+    let loud_warning = Some(format!(
+        "WARNING: this is NOT the pinned {} (SHA-256 {}). It is a CA signed by {}, accepted only because of --allow-new. Fetched SHA-256: {}. Confirm it with the NHS before trusting it.",
+        expected.common_name, source.sha256, root.common_name, sha
+    ));
+    Ok(Accepted {
+        der,
+        sha256: sha,
+        bundle_pem,
+        file_name,
+        pinned: false,
+        loud_warning,
+    })
+}
+
+/// Checks that `cert_der`'s signature verifies under `issuer_der`'s RSA key
+/// (sha256/384/512WithRSAEncryption), whatever the name spelling. The error is a short reason.
+pub fn verify_signed_by(cert_der: &[u8], issuer_der: &[u8]) -> Result<(), String> {
+    let (_, cert) = x509_parser::certificate::X509Certificate::from_der(cert_der)
+        .map_err(|e| format!("certificate unreadable ({e})"))?;
+    let (_, issuer) = x509_parser::certificate::X509Certificate::from_der(issuer_der)
+        .map_err(|e| format!("issuer unreadable ({e})"))?;
+    // No byte comparison of names: PROD's sub-CA says O=nhs where its root says O=NHS
+    // (see nhs-pki/README). The signature is the proof.
+    let alg = match cert.signature_algorithm.algorithm.to_id_string().as_str() {
+        "1.2.840.113549.1.1.11" => &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
+        "1.2.840.113549.1.1.12" => &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA384,
+        "1.2.840.113549.1.1.13" => &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA512,
+        other => return Err(format!("unsupported signature algorithm {other}")),
+    };
+    let key = aws_lc_rs::signature::UnparsedPublicKey::new(
+        alg,
+        issuer.public_key().subject_public_key.data.as_ref(),
+    );
+    key.verify(
+        cert.tbs_certificate.as_ref(),
+        cert.signature_value.data.as_ref(),
+    )
+    .map_err(|_| "its signature does not verify under the root".to_string())
+}
