@@ -1,0 +1,158 @@
+//! mTLS audit: extra handshakes with no client certificate, a throwaway self-signed one, and
+//! any further identities, each followed by a request, to see what the server lets through.
+
+use std::fmt;
+
+use crate::probe::{
+    probe_async, ClientIdentity, PostHandshake, ProbeError, ProbeOptions, ProbeResult,
+};
+use crate::target::Target;
+
+/// What one audit handshake showed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuditOutcome {
+    /// The server answered the request (plain description).
+    Accepted(String),
+    /// The server refused the connection (reason).
+    Rejected(String),
+    /// Could not tell (reason).
+    Inconclusive(String),
+}
+
+impl fmt::Display for AuditOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuditOutcome::Accepted(s) => write!(f, "accepted: {s}"),
+            AuditOutcome::Rejected(s) => write!(f, "rejected: {s}"),
+            AuditOutcome::Inconclusive(s) => write!(f, "inconclusive: {s}"),
+        }
+    }
+}
+
+/// A labelled client identity to try (e.g. a look-alike NHS hierarchy).
+#[derive(Debug, Clone)]
+pub struct NamedIdentity {
+    /// Short label used in reports.
+    pub label: String,
+    /// The identity.
+    pub identity: ClientIdentity,
+}
+
+/// Results of the audit handshakes.
+#[derive(Debug, Clone)]
+pub struct AuditResult {
+    /// No client certificate at all.
+    pub anonymous: AuditOutcome,
+    /// A throwaway self-signed certificate generated for this run.
+    pub self_signed: AuditOutcome,
+    /// One outcome per extra identity, in the order given.
+    pub extra: Vec<(String, AuditOutcome)>,
+}
+
+/// Runs the audit (blocking). `opts.client_identity` is ignored.
+pub fn audit(target: &Target, opts: &ProbeOptions) -> AuditResult {
+    audit_with(target, opts, &[])
+}
+
+/// Runs the audit with extra identities (blocking).
+pub fn audit_with(target: &Target, opts: &ProbeOptions, extra: &[NamedIdentity]) -> AuditResult {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt.block_on(audit_async(target, opts, extra)),
+        Err(e) => {
+            let why = format!("cannot start the runtime: {e}");
+            AuditResult {
+                anonymous: AuditOutcome::Inconclusive(why.clone()),
+                self_signed: AuditOutcome::Inconclusive(why.clone()),
+                extra: extra
+                    .iter()
+                    .map(|n| (n.label.clone(), AuditOutcome::Inconclusive(why.clone())))
+                    .collect(),
+            }
+        }
+    }
+}
+
+/// Async audit (see [`audit_with`]).
+pub async fn audit_async(
+    target: &Target,
+    opts: &ProbeOptions,
+    extra: &[NamedIdentity],
+) -> AuditResult {
+    let anonymous = attempt(target, opts, None).await;
+    let self_signed = match throwaway_identity() {
+        Ok(id) => attempt(target, opts, Some(id)).await,
+        Err(why) => AuditOutcome::Inconclusive(why),
+    };
+    let mut extras = Vec::new();
+    for n in extra {
+        extras.push((
+            n.label.clone(),
+            attempt(target, opts, Some(n.identity.clone())).await,
+        ));
+    }
+    AuditResult {
+        anonymous,
+        self_signed,
+        extra: extras,
+    }
+}
+
+/// A fresh self-signed P-256 certificate and key.
+fn throwaway_identity() -> Result<ClientIdentity, String> {
+    let ck = rcgen::generate_simple_self_signed(vec!["bars-certcheck-audit.invalid".to_string()])
+        .map_err(|e| format!("cannot generate a throwaway certificate: {e}"))?;
+    Ok(ClientIdentity {
+        chain: vec![ck.cert.der().to_vec()],
+        key_pkcs8: ck.signing_key.serialize_der(),
+    })
+}
+
+async fn attempt(target: &Target, opts: &ProbeOptions, id: Option<ClientIdentity>) -> AuditOutcome {
+    let mut o = opts.clone();
+    o.client_identity = id;
+    o.send_request = true;
+    classify(probe_async(target, &o).await)
+}
+
+/// Turns one probe into an audit outcome.
+pub(crate) fn classify(r: Result<ProbeResult, ProbeError>) -> AuditOutcome {
+    let r = match r {
+        Ok(r) => r,
+        Err(ProbeError::Alert {
+            description,
+            meaning,
+            ..
+        }) => {
+            return AuditOutcome::Rejected(format!(
+                "TLS alert {description} during the handshake ({meaning})"
+            ))
+        }
+        Err(e) => return AuditOutcome::Inconclusive(e.to_string()),
+    };
+    if let Some(h) = &r.handshake_error {
+        return match &h.alert {
+            Some(_) => AuditOutcome::Rejected(h.message.clone()),
+            None => AuditOutcome::Inconclusive(h.message.clone()),
+        };
+    }
+    let asked = if r.client_auth_requested {
+        ""
+    } else {
+        " (the server never asked for a client certificate)"
+    };
+    match &r.post_handshake {
+        Some(PostHandshake::Response(line)) => {
+            AuditOutcome::Accepted(format!("the server answered {line:?}{asked}"))
+        }
+        Some(p @ PostHandshake::Alert(_)) => AuditOutcome::Rejected(p.to_string()),
+        Some(p @ PostHandshake::Closed) if r.client_auth_requested => {
+            AuditOutcome::Inconclusive(format!("{p}; it may have rejected the client certificate"))
+        }
+        Some(p) => AuditOutcome::Inconclusive(p.to_string()),
+        None => AuditOutcome::Inconclusive("no request was sent".into()),
+    }
+}

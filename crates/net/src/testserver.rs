@@ -1,0 +1,285 @@
+//! In-process TLS test servers on 127.0.0.1 (used by tests and the `demo` command).
+//!
+//! Each server runs on its own thread with its own tokio runtime, so it can be used from
+//! blocking code; dropping the [`ServerHandle`] (or calling [`ServerHandle::shutdown`]) stops it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::crypto::aws_lc_rs;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::server::WebPkiClientVerifier;
+use rustls::{DistinguishedName, RootCertStore};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// Client-certificate policy of a test server.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ClientAuthMode {
+    /// Never send a CertificateRequest.
+    None,
+    /// Request a client certificate; accept connections without one.
+    Optional(ClientCas),
+    /// Require a client certificate issued under one of the roots.
+    Required(ClientCas),
+}
+
+/// Roots trusted for client certificates and the CA names advertised.
+#[derive(Debug, Clone, Default)]
+pub struct ClientCas {
+    /// Trusted roots, DER.
+    pub roots: Vec<Vec<u8>>,
+    /// CA names (DER `Name`s) advertised in the CertificateRequest; `None` advertises the
+    /// roots' subjects, `Some(vec![])` advertises none.
+    pub advertise: Option<Vec<Vec<u8>>>,
+}
+
+/// What a test TLS server serves.
+#[derive(Debug, Clone)]
+pub struct TlsServerSpec {
+    /// Chain sent exactly as given (DER, in this order).
+    pub chain: Vec<Vec<u8>>,
+    /// PKCS#8 key of the first certificate, DER.
+    pub key_pkcs8: Vec<u8>,
+    /// Client-certificate policy.
+    pub client_auth: ClientAuthMode,
+    /// Offer TLS 1.2 only (default: 1.2 and 1.3).
+    pub tls12_only: bool,
+}
+
+/// Misbehaving peers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Hostile {
+    /// Accept and never send anything.
+    Silent,
+    /// Send random-looking non-TLS bytes.
+    Garbage,
+    /// Answer with an HTTP response (plain HTTP on the port).
+    HttpReply,
+    /// Send an SSH banner.
+    SshBanner,
+    /// Close immediately after accepting.
+    ImmediateClose,
+    /// Send a fatal TLS alert record with this description code (e.g. 40 handshake_failure).
+    Alert(u8),
+}
+
+/// Why a test server could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TestServerError {
+    /// Binding or runtime failure.
+    #[error("cannot start the test server: {0}")]
+    Io(String),
+    /// The TLS configuration was rejected.
+    #[error("the test server's TLS configuration is unusable: {0}")]
+    Tls(String),
+}
+
+/// Running server; stops when dropped.
+#[derive(Debug)]
+pub struct ServerHandle {
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ServerHandle {
+    /// Stops the server and waits for its thread.
+    pub fn shutdown(mut self) {
+        self.stop_now();
+    }
+
+    fn stop_now(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        self.stop_now();
+    }
+}
+
+fn server_config(spec: &TlsServerSpec) -> Result<rustls::ServerConfig, TestServerError> {
+    let provider = Arc::new(aws_lc_rs::default_provider());
+    let versions: &[&rustls::SupportedProtocolVersion] = if spec.tls12_only {
+        &[&rustls::version::TLS12]
+    } else {
+        &[&rustls::version::TLS13, &rustls::version::TLS12]
+    };
+    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(versions)
+        .map_err(|e| TestServerError::Tls(e.to_string()))?;
+    let builder = match &spec.client_auth {
+        ClientAuthMode::None => builder.with_no_client_auth(),
+        ClientAuthMode::Optional(cas) | ClientAuthMode::Required(cas) => {
+            let mut roots = RootCertStore::empty();
+            for r in &cas.roots {
+                roots
+                    .add(CertificateDer::from(r.clone()))
+                    .map_err(|e| TestServerError::Tls(e.to_string()))?;
+            }
+            let mut vb =
+                WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone());
+            if let Some(names) = &cas.advertise {
+                vb = vb.clear_root_hint_subjects().add_root_hint_subjects(
+                    names.iter().map(|n| DistinguishedName::from(n.clone())),
+                );
+            }
+            if matches!(spec.client_auth, ClientAuthMode::Optional(_)) {
+                vb = vb.allow_unauthenticated();
+            }
+            let verifier = vb
+                .build()
+                .map_err(|e| TestServerError::Tls(e.to_string()))?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let chain = spec
+        .chain
+        .iter()
+        .map(|c| CertificateDer::from(c.clone()))
+        .collect();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(spec.key_pkcs8.clone()));
+    let mut cfg = builder
+        .with_single_cert(chain, key)
+        .map_err(|e| TestServerError::Tls(e.to_string()))?;
+    cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(cfg)
+}
+
+fn run_server<F, Fut>(per_conn: F) -> Result<(SocketAddr, ServerHandle), TestServerError>
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let std_listener = std::net::TcpListener::bind("127.0.0.1:0")
+        .map_err(|e| TestServerError::Io(e.to_string()))?;
+    std_listener
+        .set_nonblocking(true)
+        .map_err(|e| TestServerError::Io(e.to_string()))?;
+    let addr = std_listener
+        .local_addr()
+        .map_err(|e| TestServerError::Io(e.to_string()))?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| TestServerError::Io(e.to_string()))?;
+    let (tx, mut rx) = oneshot::channel::<()>();
+    let thread = std::thread::Builder::new()
+        .name(format!("bars-testserver-{}", addr.port()))
+        .spawn(move || {
+            rt.block_on(async move {
+                let listener = match TcpListener::from_std(std_listener) {
+                    Ok(l) => l,
+                    Err(_) => return,
+                };
+                loop {
+                    tokio::select! {
+                        _ = &mut rx => break,
+                        acc = listener.accept() => {
+                            if let Ok((tcp, _)) = acc {
+                                tokio::spawn(per_conn(tcp));
+                            }
+                        }
+                    }
+                }
+            });
+        })
+        .map_err(|e| TestServerError::Io(e.to_string()))?;
+    Ok((
+        addr,
+        ServerHandle {
+            stop: Some(tx),
+            thread: Some(thread),
+        },
+    ))
+}
+
+/// Starts a TLS server on 127.0.0.1:0 that answers `HTTP/1.1 200 OK` to any request.
+pub fn spawn_tls(spec: &TlsServerSpec) -> Result<(SocketAddr, ServerHandle), TestServerError> {
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server_config(spec)?));
+    run_server(move |tcp| {
+        let acceptor = acceptor.clone();
+        async move {
+            let serve = async {
+                let mut tls = acceptor.accept(tcp).await.ok()?;
+                let mut req = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !req.windows(4).any(|w| w == b"\r\n\r\n") && req.len() < 16384 {
+                    let n = tls.read(&mut buf).await.ok()?;
+                    if n == 0 {
+                        break;
+                    }
+                    req.extend_from_slice(buf.get(..n)?);
+                }
+                let _ = tls
+                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .await;
+                let _ = tls.shutdown().await;
+                Some(())
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(30), serve).await;
+        }
+    })
+}
+
+/// Starts a misbehaving peer on 127.0.0.1:0.
+pub fn spawn_hostile(kind: Hostile) -> Result<(SocketAddr, ServerHandle), TestServerError> {
+    run_server(move |mut tcp| async move {
+        match kind {
+            Hostile::Silent => {
+                let mut buf = [0u8; 1024];
+                // Read and discard until the client gives up (bounded).
+                let _ = tokio::time::timeout(Duration::from_secs(60), async {
+                    while let Ok(n) = tcp.read(&mut buf).await {
+                        if n == 0 {
+                            break;
+                        }
+                    }
+                })
+                .await;
+            }
+            Hostile::Garbage => {
+                let _ = tcp
+                    .write_all(&[0x00, 0xde, 0xad, 0xbe, 0xef, 0x42, 0x99, 0x01, 0xff, 0x10])
+                    .await;
+                linger(&mut tcp).await;
+            }
+            Hostile::HttpReply => {
+                let _ = tcp
+                    .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .await;
+                linger(&mut tcp).await;
+            }
+            Hostile::SshBanner => {
+                let _ = tcp.write_all(b"SSH-2.0-OpenSSH_9.6\r\n").await;
+                linger(&mut tcp).await;
+            }
+            Hostile::ImmediateClose => {
+                drop(tcp);
+            }
+            Hostile::Alert(code) => {
+                // TLS record: alert (21), version 3.3, length 2, level fatal (2), description.
+                let _ = tcp.write_all(&[21, 3, 3, 0, 2, 2, code]).await;
+                linger(&mut tcp).await;
+            }
+        }
+    })
+}
+
+async fn linger(tcp: &mut tokio::net::TcpStream) {
+    // Let the client read what was sent before the socket closes.
+    let mut buf = [0u8; 1024];
+    let _ = tokio::time::timeout(Duration::from_millis(500), tcp.read(&mut buf)).await;
+    let _ = tcp.shutdown().await;
+}

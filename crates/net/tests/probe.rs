@@ -1,0 +1,223 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use bars_net::testserver::{ClientAuthMode, ClientCas};
+use bars_net::{probe, PostHandshake, ProbeOptions, Target};
+use common::*;
+
+fn opts() -> ProbeOptions {
+    ProbeOptions {
+        timeout: Duration::from_secs(2),
+        ..ProbeOptions::default()
+    }
+}
+
+fn local(addr: std::net::SocketAddr) -> Target {
+    Target::parse(&addr.to_string()).unwrap()
+}
+
+#[test]
+fn full_chain_recorded_exactly() {
+    let p = pki("Full");
+    let chain = vec![p.leaf.der.clone(), p.inter.der.clone(), p.root.der.clone()];
+    let (addr, _h) = serve(
+        chain.clone(),
+        p.leaf.key.clone(),
+        ClientAuthMode::None,
+        false,
+    );
+    let r = probe(&local(addr), &opts()).unwrap();
+    assert_eq!(r.chain, chain);
+    assert_eq!(r.tls_version.as_deref(), Some("TLSv1.3"));
+    assert!(
+        r.cipher.as_deref().unwrap().starts_with("TLS13_"),
+        "{:?}",
+        r.cipher
+    );
+    assert_eq!(r.alpn.as_deref(), Some("http/1.1"));
+    assert!(!r.client_auth_requested);
+    assert!(r.acceptable_client_cas.is_empty());
+    assert!(r.handshake_error.is_none());
+    assert_eq!(r.sni, None, "no SNI for an IP literal");
+    assert_eq!(r.peer_addr, Some(addr));
+    assert!(r.post_handshake.is_none());
+}
+
+#[test]
+fn leaf_only_and_wrong_order_recorded_as_sent() {
+    let p = pki("Order");
+    let (addr, _h) = serve(
+        vec![p.leaf.der.clone()],
+        p.leaf.key.clone(),
+        ClientAuthMode::None,
+        false,
+    );
+    assert_eq!(
+        probe(&local(addr), &opts()).unwrap().chain,
+        vec![p.leaf.der.clone()]
+    );
+
+    let wrong = vec![p.leaf.der.clone(), p.root.der.clone(), p.inter.der.clone()];
+    let (addr, _h2) = serve(
+        wrong.clone(),
+        p.leaf.key.clone(),
+        ClientAuthMode::None,
+        true,
+    );
+    let r = probe(&local(addr), &opts()).unwrap();
+    assert_eq!(r.chain, wrong);
+    assert_eq!(r.tls_version.as_deref(), Some("TLSv1.2"));
+}
+
+#[test]
+fn sni_and_connect_override() {
+    let p = pki("Sni");
+    let (addr, _h) = serve(
+        vec![p.leaf.der.clone()],
+        p.leaf.key.clone(),
+        ClientAuthMode::None,
+        false,
+    );
+    let t = Target::parse(&format!("https://bars.test:{}/x", addr.port())).unwrap();
+    let o = ProbeOptions {
+        connect: Some("127.0.0.1".into()),
+        send_request: true,
+        ..opts()
+    };
+    let r = probe(&t, &o).unwrap();
+    assert_eq!(r.sni.as_deref(), Some("bars.test"));
+    assert_eq!(
+        r.post_handshake,
+        Some(PostHandshake::Response("HTTP/1.1 200 OK".into()))
+    );
+    let o = ProbeOptions {
+        connect: Some("127.0.0.1".into()),
+        sni: Some("other.test".into()),
+        ..opts()
+    };
+    assert_eq!(probe(&t, &o).unwrap().sni.as_deref(), Some("other.test"));
+}
+
+#[test]
+fn advertised_client_cas_and_rejection_without_cert() {
+    for tls12 in [false, true] {
+        let p = pki("Srv");
+        let client_root = ca("Client Root", None);
+        let other = ca("Other Advertised CA", None);
+        let cas = ClientCas {
+            roots: vec![client_root.der.clone()],
+            advertise: Some(vec![subject_der(&client_root.der), subject_der(&other.der)]),
+        };
+        let (addr, _h) = serve(
+            vec![p.leaf.der.clone()],
+            p.leaf.key.clone(),
+            ClientAuthMode::Required(cas),
+            tls12,
+        );
+        let started = Instant::now();
+        let r = probe(&local(addr), &opts()).unwrap();
+        assert!(started.elapsed() < Duration::from_secs(3));
+        assert!(r.client_auth_requested, "tls12={tls12}");
+        assert!(!r.client_cert_sent);
+        assert_eq!(
+            r.acceptable_client_cas_der,
+            vec![subject_der(&client_root.der), subject_der(&other.der)]
+        );
+        assert_eq!(r.acceptable_client_cas.len(), 2);
+        assert!(
+            r.acceptable_client_cas[0].contains("Client Root"),
+            "{:?}",
+            r.acceptable_client_cas
+        );
+        assert_eq!(
+            r.chain,
+            vec![p.leaf.der.clone()],
+            "chain recorded even though the server rejects us"
+        );
+        let h = r
+            .handshake_error
+            .expect("the server requires a client certificate");
+        let alert = h.alert.unwrap();
+        assert!(
+            [
+                "certificate_required",
+                "handshake_failure",
+                "bad_certificate"
+            ]
+            .contains(&alert.as_str()),
+            "tls12={tls12} alert={alert}"
+        );
+        assert!(
+            h.message.contains("insists on a client certificate"),
+            "{}",
+            h.message
+        );
+    }
+}
+
+#[test]
+fn client_cert_accepted_and_rejected_tls13_and_tls12() {
+    for tls12 in [false, true] {
+        let p = pki("Srv");
+        let client_root = ca("Client Root", None);
+        let client_inter = ca("Client Issuing", Some(&client_root));
+        let good = leaf("client.bars.test", &client_inter, true);
+        let stranger_root = ca("Stranger Root", None);
+        let bad = leaf("client.bars.test", &stranger_root, true);
+        let cas = ClientCas {
+            roots: vec![client_root.der.clone()],
+            advertise: None,
+        };
+        let (addr, _h) = serve(
+            vec![p.leaf.der.clone()],
+            p.leaf.key.clone(),
+            ClientAuthMode::Required(cas),
+            tls12,
+        );
+
+        let o = ProbeOptions {
+            client_identity: Some(identity(&good, &[&client_inter.der])),
+            ..opts()
+        };
+        let r = probe(&local(addr), &o).unwrap();
+        assert!(r.client_cert_sent);
+        assert!(
+            r.handshake_error.is_none(),
+            "tls12={tls12}: {:?}",
+            r.handshake_error
+        );
+        assert_eq!(
+            r.post_handshake,
+            Some(PostHandshake::Response("HTTP/1.1 200 OK".into()))
+        );
+        assert_eq!(
+            r.acceptable_client_cas_der,
+            vec![subject_der(&client_root.der)]
+        );
+
+        let o = ProbeOptions {
+            client_identity: Some(identity(&bad, &[])),
+            ..opts()
+        };
+        let r = probe(&local(addr), &o).unwrap();
+        assert!(r.client_cert_sent);
+        assert_eq!(r.chain, vec![p.leaf.der.clone()]);
+        let h = r.handshake_error.expect("rejected");
+        assert_eq!(h.alert.as_deref(), Some("unknown_ca"), "tls12={tls12}");
+        assert!(
+            h.message
+                .contains("does not trust the issuer of the client certificate"),
+            "{}",
+            h.message
+        );
+        if !tls12 {
+            assert_eq!(
+                r.post_handshake,
+                Some(PostHandshake::Alert("unknown_ca".into()))
+            );
+        }
+    }
+}
