@@ -1,0 +1,114 @@
+//! What an analysis is given: the inputs with their sources, and the options in force.
+
+use bars_model::{Certificate, Csr, Pfx, PrivateKey};
+use bars_nhs::Environment;
+use std::fmt;
+
+/// Where a certificate (or other input) came from. `Display` gives the SPEC's JSON
+/// `source` strings.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Source {
+    /// Sent by the server (probe).
+    Sent,
+    /// Read from this file.
+    File(String),
+    /// The tool's embedded NHS CA set.
+    Embedded,
+    /// Given with `--ca` (this path).
+    CaOption(String),
+    /// Downloaded from this URL.
+    Fetched(String),
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Sent => f.write_str("sent"),
+            Source::File(p) => write!(f, "file:{p}"),
+            Source::Embedded => f.write_str("embedded"),
+            Source::CaOption(p) => write!(f, "ca-option:{p}"),
+            Source::Fetched(u) => write!(f, "fetched:{u}"),
+        }
+    }
+}
+
+/// Everything to check. Certificates are "given" (sent, or in the user's files/PFX): only
+/// they count when judging whether the chain is complete.
+#[derive(Clone, Debug, Default)]
+pub struct CheckInput {
+    /// Certificates in input order (file order within a file, sent order for a probe).
+    pub certificates: Vec<(Certificate, Source)>,
+    /// CSRs.
+    pub csrs: Vec<(Csr, Source)>,
+    /// Private keys.
+    pub keys: Vec<(PrivateKey, Source)>,
+    /// Opened PKCS#12 archives (their certificates and keys are given too).
+    pub pfx: Vec<(Pfx, Source)>,
+    /// PKCS#12 archives that could not be opened, with the reason (`pfx.bad-password`).
+    pub pfx_errors: Vec<(Source, String)>,
+}
+
+/// A `--ca` certificate.
+#[derive(Clone, Debug)]
+pub struct ExtraCa {
+    /// The environment it was given for (`--ca int:FILE`); `None` applies to whatever
+    /// environment is in force.
+    pub env: Option<Environment>,
+    /// The certificate.
+    pub cert: Certificate,
+    /// The file it came from.
+    pub path: String,
+}
+
+/// Which usage the leaf must allow (`cert.eku`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Usage {
+    /// serverAuth (a Receiver's endpoint; the default).
+    #[default]
+    Server,
+    /// clientAuth.
+    Client,
+    /// Both.
+    Both,
+}
+
+/// How to judge.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Forced environment; `None` is `auto` (from the FQDN prefix, else from the issuing
+    /// sub-CA, else `public` when the chain ends at a Mozilla root).
+    pub env: Option<Environment>,
+    /// `--ca` certificates.
+    pub extra_cas: Vec<ExtraCa>,
+    /// Use the embedded NHS CAs as anchors and known intermediates (`--no-embedded-ca`
+    /// turns it off; known other-environment NHS CAs are still recognised by name).
+    pub use_embedded: bool,
+    /// The time to judge validity at, Unix seconds.
+    pub at: i64,
+    /// `cert.expiring-soon` window in days.
+    pub warn_days: u32,
+    /// `--expect-fqdn`.
+    pub expect_fqdn: Option<String>,
+    /// The probed host (SNI name or host) when no `--expect-fqdn` is given.
+    pub host: Option<String>,
+    /// Usage the leaf must allow.
+    pub usage: Usage,
+}
+
+impl Options {
+    /// Defaults: auto environment, embedded CAs, 30-day window, server usage, at `at`.
+    pub fn new(at: i64) -> Self {
+        Options {
+            env: None,
+            extra_cas: Vec::new(),
+            use_embedded: true,
+            at,
+            warn_days: 30,
+            expect_fqdn: None,
+            host: None,
+            usage: Usage::Server,
+        }
+    }
+}

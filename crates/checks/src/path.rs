@@ -1,0 +1,405 @@
+//! The certificate pool (given, embedded, `--ca`) and path building from a leaf to an
+//! anchor: issuer-subject DER equality, AKI/SKI agreement when both are present, and a
+//! verified signature; depth-first with a budget, never revisiting a certificate.
+
+use crate::input::{CheckInput, Options, Source};
+use bars_model::{Certificate, SignatureError};
+use bars_nhs::{CaRole, Environment, NhsCa};
+use std::collections::HashSet;
+
+/// Most signature verifications one search may spend.
+const BUDGET: usize = 200;
+/// Longest path considered (leaf included).
+const MAX_DEPTH: usize = 10;
+
+/// One certificate known to the analysis.
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub cert: Certificate,
+    pub source: Source,
+    /// Sent, in the user's files or in a PFX.
+    pub given: bool,
+    /// Index of the PFX (in `CheckInput::pfx`) it came from.
+    pub pfx: Option<usize>,
+    /// The embedded INT/PROD CA it is (by SHA-256).
+    pub nhs: Option<&'static NhsCa>,
+    /// Given with `--ca`: `Some(tag)`.
+    pub extra: Option<Option<Environment>>,
+    /// An `--ca` certificate that is a trust anchor (self-signed, or an intermediate
+    /// whose issuer the tool does not hold: partial-chain trust).
+    pub extra_anchor: bool,
+}
+
+/// How a search ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum End {
+    /// At an anchor of the environment.
+    Anchored,
+    /// At a self-signed certificate that is not an anchor.
+    SelfSigned,
+    /// At a certificate whose issuer is not held (or none verified).
+    Dangling,
+}
+
+/// The outcome of one search.
+#[derive(Clone, Debug)]
+pub(crate) struct PathResult {
+    /// Node indices, leaf first.
+    pub path: Vec<usize>,
+    pub end: End,
+    /// Name of the anchor (CN, else DN) when anchored.
+    pub trusted_by: Option<String>,
+    /// Anchored at a Mozilla root (not itself in `path`, or the last node).
+    pub public: bool,
+    /// (child, candidate issuer, reason) for name-matching issuers whose signature failed.
+    pub bad: Vec<(usize, usize, String)>,
+}
+
+pub(crate) struct Pool {
+    pub nodes: Vec<Node>,
+    pub use_embedded: bool,
+}
+
+fn sha(c: &Certificate) -> &str {
+    &c.summary().sha256
+}
+
+impl Pool {
+    pub fn new(input: &CheckInput, opts: &Options) -> Pool {
+        let mut nodes: Vec<Node> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut push = |nodes: &mut Vec<Node>,
+                        cert: &Certificate,
+                        source: &Source,
+                        given: bool,
+                        pfx: Option<usize>,
+                        extra: Option<Option<Environment>>| {
+            let h = sha(cert).to_string();
+            if !seen.insert(h.clone()) {
+                // Already held: an --ca copy of a given certificate marks it.
+                if let Some(tag) = extra {
+                    if let Some(n) = nodes.iter_mut().find(|n| sha(&n.cert) == h) {
+                        n.extra = Some(tag);
+                    }
+                }
+                return;
+            }
+            nodes.push(Node {
+                cert: cert.clone(),
+                source: source.clone(),
+                given,
+                pfx,
+                nhs: bars_nhs::find_by_sha256(&h),
+                extra,
+                extra_anchor: false,
+            });
+        };
+        for (c, s) in &input.certificates {
+            push(&mut nodes, c, s, true, None, None);
+        }
+        for (i, (p, s)) in input.pfx.iter().enumerate() {
+            for c in &p.certificates {
+                push(&mut nodes, c, s, true, Some(i), None);
+            }
+        }
+        for x in &opts.extra_cas {
+            push(
+                &mut nodes,
+                &x.cert,
+                &Source::CaOption(x.path.clone()),
+                false,
+                None,
+                Some(x.env),
+            );
+        }
+        if opts.use_embedded {
+            for ca in bars_nhs::EMBEDDED {
+                if let Ok(c) = ca.certificate() {
+                    push(&mut nodes, c, &Source::Embedded, false, None, None);
+                }
+            }
+            for ca in bars_nhs::KNOWN_OTHER {
+                if let Ok(c) = ca.certificate() {
+                    push(&mut nodes, c, &Source::Embedded, false, None, None);
+                }
+            }
+        }
+        // An --ca certificate is an anchor when self-signed, or when nothing the tool
+        // holds outside the given set issued it (the user trusts that intermediate).
+        let anchors: Vec<bool> = nodes
+            .iter()
+            .map(|n| {
+                n.extra.is_some()
+                    && (n.cert.summary().self_issued
+                        || !nodes
+                            .iter()
+                            .any(|m| !m.given && m.cert.subject_der() == n.cert.issuer_der()))
+            })
+            .collect();
+        for (n, a) in nodes.iter_mut().zip(anchors) {
+            n.extra_anchor = a;
+        }
+        Pool {
+            nodes,
+            use_embedded: opts.use_embedded,
+        }
+    }
+
+    pub fn node(&self, i: usize) -> Option<&Node> {
+        self.nodes.get(i)
+    }
+
+    pub fn cert(&self, i: usize) -> Option<&Certificate> {
+        self.nodes.get(i).map(|n| &n.cert)
+    }
+
+    /// Is node `i` a trust anchor for `env` (`None`: for any environment)?
+    pub fn is_anchor(&self, i: usize, env: Option<Environment>) -> bool {
+        let Some(n) = self.nodes.get(i) else {
+            return false;
+        };
+        if self.use_embedded {
+            if let Some(ca) = n.nhs {
+                if ca.role == CaRole::Root && env.is_none_or(|e| e == ca.env) {
+                    return true;
+                }
+            }
+        }
+        if n.extra_anchor {
+            if let Some(tag) = n.extra {
+                return tag.is_none() || env.is_none() || tag == env;
+            }
+        }
+        false
+    }
+
+    /// The environment an `--ca` anchor was tagged with.
+    pub fn anchor_tag(&self, i: usize) -> Option<Environment> {
+        self.nodes.get(i).and_then(|n| n.extra.flatten())
+    }
+
+    /// Searches a path from `leaf` to an anchor of `env` (`None`: any anchor; Mozilla
+    /// roots count for `None` and `Public`).
+    pub fn search(&self, leaf: usize, env: Option<Environment>) -> PathResult {
+        let mut st = Search {
+            pool: self,
+            env,
+            budget: BUDGET,
+            best: None,
+            fallback: None,
+            bad: Vec::new(),
+        };
+        let mut path = vec![leaf];
+        st.walk(&mut path);
+        let bad = std::mem::take(&mut st.bad);
+        let mut r = st.best.or(st.fallback).unwrap_or(PathResult {
+            path: vec![leaf],
+            end: End::Dangling,
+            trusted_by: None,
+            public: false,
+            bad: Vec::new(),
+        });
+        r.bad = bad;
+        r
+    }
+}
+
+struct Search<'a> {
+    pool: &'a Pool,
+    env: Option<Environment>,
+    budget: usize,
+    best: Option<PathResult>,
+    fallback: Option<PathResult>,
+    bad: Vec<(usize, usize, String)>,
+}
+
+impl Search<'_> {
+    fn record(&mut self, path: &[usize], end: End) {
+        let longer = self.fallback.as_ref().is_none_or(|f| {
+            path.len() > f.path.len() || (f.end == End::Dangling && end == End::SelfSigned)
+        });
+        if longer {
+            self.fallback = Some(PathResult {
+                path: path.to_vec(),
+                end,
+                trusted_by: None,
+                public: false,
+                bad: Vec::new(),
+            });
+        }
+    }
+
+    fn walk(&mut self, path: &mut Vec<usize>) -> bool {
+        let Some(&cur) = path.last() else {
+            return false;
+        };
+        let Some(c) = self.pool.cert(cur) else {
+            return false;
+        };
+        let depth = path.len();
+        if depth > 1 && self.pool.is_anchor(cur, self.env) {
+            self.best = Some(PathResult {
+                path: path.clone(),
+                end: End::Anchored,
+                trusted_by: Some(display_name(c)),
+                public: false,
+                bad: Vec::new(),
+            });
+            return true;
+        }
+        let self_issued = c.summary().self_issued;
+        if matches!(self.env, None | Some(Environment::Public)) && !(depth == 1 && self_issued) {
+            if let Some(name) = public_root_for(c) {
+                self.best = Some(PathResult {
+                    path: path.clone(),
+                    end: End::Anchored,
+                    trusted_by: Some(name),
+                    public: true,
+                    bad: Vec::new(),
+                });
+                return true;
+            }
+        }
+        if self_issued {
+            self.record(path, End::SelfSigned);
+            return false;
+        }
+        if depth >= MAX_DEPTH {
+            self.record(path, End::Dangling);
+            return false;
+        }
+        let mut any = false;
+        for (j, n) in self.pool.nodes.iter().enumerate() {
+            if path.contains(&j) || n.cert.subject_der() != c.issuer_der() {
+                continue;
+            }
+            if let (Some(aki), Some(ski)) = (
+                &c.summary().authority_key_id,
+                &n.cert.summary().subject_key_id,
+            ) {
+                if aki != ski {
+                    continue;
+                }
+            }
+            if self.budget == 0 {
+                break;
+            }
+            self.budget -= 1;
+            match c.verify_issued_by(&n.cert) {
+                Ok(()) | Err(SignatureError::Unsupported(_)) => {
+                    any = true;
+                    path.push(j);
+                    if self.walk(path) {
+                        return true;
+                    }
+                    path.pop();
+                }
+                Err(e) => self.bad.push((cur, j, e.to_string())),
+            }
+        }
+        if !any {
+            self.record(path, End::Dangling);
+        }
+        false
+    }
+}
+
+/// The certificate's CN, else its DN.
+pub(crate) fn display_name(c: &Certificate) -> String {
+    c.summary()
+        .subject_cns
+        .first()
+        .cloned()
+        .unwrap_or_else(|| c.summary().subject.clone())
+}
+
+/// Contents of a DER TLV (tag and length stripped).
+fn der_contents(bytes: &[u8]) -> Option<&[u8]> {
+    let first = *bytes.get(1)?;
+    let (len, hdr) = if first < 0x80 {
+        (usize::from(first), 2usize)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for b in bytes.get(2..2 + n)? {
+            len = len.checked_mul(256)?.checked_add(usize::from(*b))?;
+        }
+        (len, 2 + n)
+    };
+    bytes.get(hdr..hdr.checked_add(len)?)
+}
+
+/// Wraps `contents` in a DER SEQUENCE.
+fn der_sequence(contents: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x30];
+    let len = contents.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .iter()
+            .copied()
+            .skip_while(|b| *b == 0)
+            .collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend_from_slice(&bytes);
+    }
+    out.extend_from_slice(contents);
+    out
+}
+
+/// When `c` was issued (signature verified) by a Mozilla root, that root's name.
+pub(crate) fn public_root_for(c: &Certificate) -> Option<String> {
+    let issuer = der_contents(c.issuer_der())?;
+    for ta in webpki_roots::TLS_SERVER_ROOTS {
+        if ta.subject.as_ref() != issuer {
+            continue;
+        }
+        let spki = der_sequence(ta.subject_public_key_info.as_ref());
+        if bars_model::verify_signature(
+            &spki,
+            c.signature_algorithm_der(),
+            c.tbs_der(),
+            c.signature_value(),
+        )
+        .is_ok()
+        {
+            let subject = der_sequence(ta.subject.as_ref());
+            let name = <x509_parser::x509::X509Name<'_> as x509_parser::prelude::FromDer<
+                '_,
+                x509_parser::error::X509Error,
+            >>::from_der(&subject)
+            .ok()
+            .map(|(_, n)| {
+                bars_model::name_common_names(&n)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| bars_model::dn_to_rfc4514(&n))
+            })
+            .unwrap_or_else(|| "a Mozilla root".to_string());
+            return Some(name);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn der_helpers_round_trip() {
+        for len in [0usize, 5, 127, 128, 300, 70000] {
+            let body = vec![7u8; len];
+            let w = der_sequence(&body);
+            assert_eq!(der_contents(&w), Some(body.as_slice()));
+        }
+        assert_eq!(der_contents(&[0x30]), None);
+        assert_eq!(der_contents(&[0x30, 0x85, 1, 1, 1, 1, 1]), None);
+        assert_eq!(der_contents(&[0x30, 0x05, 1]), None);
+    }
+}
