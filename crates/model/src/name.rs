@@ -1,16 +1,621 @@
 //! Distinguished names: RFC 4514 rendering and CN extraction.
+//!
+//! The rendering follows what `openssl x509 -nameopt RFC2253,-esc_msb` prints, so that a
+//! person can compare our output with openssl's:
+//!
+//! - RDNs in reverse DER order (most specific first), `,` between RDNs, `+` between the
+//!   attributes of a multi-valued RDN (kept in DER order);
+//! - attribute types by OpenSSL's short name (`CN`, `O`, `street`, `emailAddress`,
+//!   `jurisdictionC`, …); any other type as its dotted OID with the value as `#` and the
+//!   uppercase hex of its DER encoding (RFC 4514 §2.4);
+//! - string values decoded to UTF-8: UTF8String, BMPString (UTF-16BE), UniversalString
+//!   (UTF-32BE); the one-byte types (PrintableString, IA5String, T61String, VisibleString,
+//!   NumericString, …) byte for character as Latin-1, like OpenSSL, accepting characters
+//!   outside their nominal alphabet (`*` in a PrintableString);
+//! - values that are not strings, or strings that do not decode, as `#` + hex of the DER;
+//! - escaping per RFC 4514: `,` `+` `"` `\` `<` `>` `;` with a backslash, a leading `#` or
+//!   space and a trailing space with a backslash, control characters (NUL included) as
+//!   `\XX`.
 
-use x509_parser::x509::X509Name;
+use x509_parser::der_parser::asn1_rs::{Any, Class, Length, Tag};
+use x509_parser::x509::{AttributeTypeAndValue, X509Name};
+
+/// DER of the commonName OID 2.5.4.3 (content octets).
+const OID_CN: &[u8] = &[0x55, 0x04, 0x03];
 
 /// RFC 4514 string of a name: RDNs most specific first, `,` between RDNs, `+` inside a
 /// multi-valued RDN, special characters escaped, unknown attribute types as `1.2.3=#hex`.
 pub fn dn_to_rfc4514(name: &X509Name<'_>) -> String {
-    let _ = name;
-    String::new()
+    let rdns: Vec<String> = name
+        .iter()
+        .map(|rdn| rdn.iter().map(render_atv).collect::<Vec<_>>().join("+"))
+        .collect();
+    rdns.into_iter().rev().collect::<Vec<_>>().join(",")
 }
 
-/// Every commonName value in the name, decoded to UTF-8, in DER order.
+/// Every commonName value in the name, decoded to UTF-8, in DER order. A value that is not
+/// a decodable string is given as `#` + hex of its DER, as in [`dn_to_rfc4514`].
 pub fn name_common_names(name: &X509Name<'_>) -> Vec<String> {
-    let _ = name;
-    Vec::new()
+    name.iter_attributes()
+        .filter(|atv| atv.attr_type().as_bytes() == OID_CN)
+        .map(|atv| decode_string(atv.attr_value()).unwrap_or_else(|| hex_der(atv.attr_value())))
+        .collect()
+}
+
+fn render_atv(atv: &AttributeTypeAndValue<'_>) -> String {
+    let oid = atv.attr_type().as_bytes();
+    let value = atv.attr_value();
+    match short_name(oid) {
+        Some(sn) => {
+            let v = match decode_string(value) {
+                Some(s) => escape_value(&s),
+                None => hex_der(value),
+            };
+            format!("{sn}={v}")
+        }
+        None => format!("{}={}", dotted_oid(atv), hex_der(value)),
+    }
+}
+
+/// Decodes a string-typed value, or `None` when the value is not a string type or does not
+/// decode.
+fn decode_string(value: &Any<'_>) -> Option<String> {
+    if value.class() != Class::Universal || value.header.is_constructed() {
+        return None;
+    }
+    let data = value.data;
+    match value.tag() {
+        Tag::Utf8String => std::str::from_utf8(data).ok().map(str::to_owned),
+        // One byte per character, read as Latin-1 (what OpenSSL does for all of these).
+        Tag::NumericString
+        | Tag::PrintableString
+        | Tag::T61String
+        | Tag::VideotexString
+        | Tag::Ia5String
+        | Tag::UtcTime
+        | Tag::GeneralizedTime
+        | Tag::GraphicString
+        | Tag::VisibleString
+        | Tag::GeneralString => Some(data.iter().map(|&b| char::from(b)).collect()),
+        Tag::BmpString => {
+            if data.len() % 2 != 0 {
+                return None;
+            }
+            let units: Vec<u16> = data
+                .chunks_exact(2)
+                .map(|c| Some(u16::from_be_bytes(c.try_into().ok()?)))
+                .collect::<Option<Vec<u16>>>()?;
+            String::from_utf16(&units).ok()
+        }
+        Tag::UniversalString => {
+            if data.len() % 4 != 0 {
+                return None;
+            }
+            data.chunks_exact(4)
+                .map(|c| {
+                    let b: [u8; 4] = c.try_into().ok()?;
+                    char::from_u32(u32::from_be_bytes(b))
+                })
+                .collect()
+        }
+        _ => None,
+    }
+}
+
+/// RFC 4514 escaping of a decoded value, as OpenSSL's RFC 2253 mode does it.
+fn escape_value(s: &str) -> String {
+    let count = s.chars().count();
+    let mut out = String::with_capacity(s.len() + 4);
+    for (i, c) in s.chars().enumerate() {
+        let first = i == 0;
+        let last = i + 1 == count;
+        match c {
+            ',' | '+' | '"' | '\\' | '<' | '>' | ';' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '#' if first => out.push_str("\\#"),
+            ' ' if first || last => out.push_str("\\ "),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\{:02X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `#` + uppercase hex of the value's DER encoding (header re-encoded in DER form).
+fn hex_der(value: &Any<'_>) -> String {
+    let mut der = Vec::with_capacity(value.data.len() + 6);
+    let class_bits: u8 = match value.class() {
+        Class::Universal => 0x00,
+        Class::Application => 0x40,
+        Class::ContextSpecific => 0x80,
+        Class::Private => 0xc0,
+    };
+    let cons: u8 = if value.header.is_constructed() {
+        0x20
+    } else {
+        0
+    };
+    let tag = value.tag().0;
+    if tag < 31 {
+        der.push(class_bits | cons | (tag as u8));
+    } else {
+        der.push(class_bits | cons | 0x1f);
+        let mut groups = Vec::new();
+        let mut t = tag;
+        loop {
+            groups.push((t & 0x7f) as u8);
+            t >>= 7;
+            if t == 0 {
+                break;
+            }
+        }
+        let n = groups.len();
+        for (i, g) in groups.into_iter().rev().enumerate() {
+            der.push(if i + 1 < n { g | 0x80 } else { g });
+        }
+    }
+    let len = match value.header.length() {
+        Length::Definite(l) => l,
+        Length::Indefinite => value.data.len(),
+    };
+    if len < 0x80 {
+        der.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|&&b| b == 0).count();
+        let significant = bytes.get(skip..).unwrap_or_default();
+        der.push(0x80 | significant.len() as u8);
+        der.extend_from_slice(significant);
+    }
+    der.extend_from_slice(value.data);
+    format!("#{}", hex::encode_upper(der))
+}
+
+/// Dotted form of the attribute type's OID (arcs up to 128 bits; longer ones via asn1-rs).
+fn dotted_oid(atv: &AttributeTypeAndValue<'_>) -> String {
+    let bytes = atv.attr_type().as_bytes();
+    let mut arcs: Vec<u128> = Vec::new();
+    let mut acc: u128 = 0;
+    let mut ok = !bytes.is_empty();
+    for &b in bytes {
+        match acc.checked_mul(128) {
+            Some(v) => acc = v | u128::from(b & 0x7f),
+            None => {
+                ok = false;
+                break;
+            }
+        }
+        if b & 0x80 == 0 {
+            arcs.push(acc);
+            acc = 0;
+        }
+    }
+    if bytes.last().is_some_and(|b| b & 0x80 != 0) {
+        ok = false;
+    }
+    if !ok {
+        return atv.attr_type().to_id_string();
+    }
+    let mut parts: Vec<String> = Vec::with_capacity(arcs.len() + 1);
+    for (i, arc) in arcs.into_iter().enumerate() {
+        if i == 0 {
+            let (a, b) = match arc {
+                0..=39 => (0, arc),
+                40..=79 => (1, arc - 40),
+                _ => (2, arc - 80),
+            };
+            parts.push(a.to_string());
+            parts.push(b.to_string());
+        } else {
+            parts.push(arc.to_string());
+        }
+    }
+    parts.join(".")
+}
+
+/// OpenSSL's short name (or long name where it has no short one) for the attribute types
+/// in the arcs names use: X.520 (2.5.4), PKCS#9 (1.2.840.113549.1.9), COSINE/pilot
+/// (0.9.2342.19200300.100.1) and the EV jurisdiction attributes. Taken from OpenSSL 3.0's
+/// `obj_mac.h`.
+fn short_name(oid: &[u8]) -> Option<&'static str> {
+    match oid {
+        [0x55, 0x04, arc] => x520_name(*arc),
+        [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, arc] => pkcs9_name(*arc),
+        [0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, arc] => pilot_name(*arc),
+        [0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3c, 0x02, 0x01, arc] => match arc {
+            1 => Some("jurisdictionL"),
+            2 => Some("jurisdictionST"),
+            3 => Some("jurisdictionC"),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn x520_name(arc: u8) -> Option<&'static str> {
+    Some(match arc {
+        3 => "CN",
+        4 => "SN",
+        5 => "serialNumber",
+        6 => "C",
+        7 => "L",
+        8 => "ST",
+        9 => "street",
+        10 => "O",
+        11 => "OU",
+        12 => "title",
+        13 => "description",
+        14 => "searchGuide",
+        15 => "businessCategory",
+        16 => "postalAddress",
+        17 => "postalCode",
+        18 => "postOfficeBox",
+        19 => "physicalDeliveryOfficeName",
+        20 => "telephoneNumber",
+        21 => "telexNumber",
+        22 => "teletexTerminalIdentifier",
+        23 => "facsimileTelephoneNumber",
+        24 => "x121Address",
+        25 => "internationaliSDNNumber",
+        26 => "registeredAddress",
+        27 => "destinationIndicator",
+        28 => "preferredDeliveryMethod",
+        29 => "presentationAddress",
+        30 => "supportedApplicationContext",
+        31 => "member",
+        32 => "owner",
+        33 => "roleOccupant",
+        34 => "seeAlso",
+        35 => "userPassword",
+        36 => "userCertificate",
+        37 => "cACertificate",
+        38 => "authorityRevocationList",
+        39 => "certificateRevocationList",
+        40 => "crossCertificatePair",
+        41 => "name",
+        42 => "GN",
+        43 => "initials",
+        44 => "generationQualifier",
+        45 => "x500UniqueIdentifier",
+        46 => "dnQualifier",
+        47 => "enhancedSearchGuide",
+        48 => "protocolInformation",
+        49 => "distinguishedName",
+        50 => "uniqueMember",
+        51 => "houseIdentifier",
+        52 => "supportedAlgorithms",
+        53 => "deltaRevocationList",
+        54 => "dmdName",
+        65 => "pseudonym",
+        72 => "role",
+        97 => "organizationIdentifier",
+        98 => "c3",
+        99 => "n3",
+        100 => "dnsName",
+        _ => return None,
+    })
+}
+
+fn pkcs9_name(arc: u8) -> Option<&'static str> {
+    Some(match arc {
+        1 => "emailAddress",
+        2 => "unstructuredName",
+        3 => "contentType",
+        4 => "messageDigest",
+        5 => "signingTime",
+        6 => "countersignature",
+        7 => "challengePassword",
+        8 => "unstructuredAddress",
+        9 => "extendedCertificateAttributes",
+        14 => "extReq",
+        15 => "SMIME-CAPS",
+        16 => "SMIME",
+        20 => "friendlyName",
+        21 => "localKeyID",
+        _ => return None,
+    })
+}
+
+fn pilot_name(arc: u8) -> Option<&'static str> {
+    Some(match arc {
+        1 => "UID",
+        2 => "textEncodedORAddress",
+        3 => "mail",
+        4 => "info",
+        5 => "favouriteDrink",
+        6 => "roomNumber",
+        7 => "photo",
+        8 => "userClass",
+        9 => "host",
+        10 => "manager",
+        11 => "documentIdentifier",
+        12 => "documentTitle",
+        13 => "documentVersion",
+        14 => "documentAuthor",
+        15 => "documentLocation",
+        20 => "homeTelephoneNumber",
+        21 => "secretary",
+        22 => "otherMailbox",
+        23 => "lastModifiedTime",
+        24 => "lastModifiedBy",
+        25 => "DC",
+        26 => "aRecord",
+        27 => "pilotAttributeType27",
+        28 => "mXRecord",
+        29 => "nSRecord",
+        30 => "sOARecord",
+        31 => "cNAMERecord",
+        37 => "associatedDomain",
+        38 => "associatedName",
+        39 => "homePostalAddress",
+        40 => "personalTitle",
+        41 => "mobileTelephoneNumber",
+        42 => "pagerTelephoneNumber",
+        43 => "friendlyCountryName",
+        44 => "uid",
+        45 => "organizationalStatus",
+        46 => "janetMailbox",
+        47 => "mailPreferenceOption",
+        48 => "buildingName",
+        49 => "dSAQuality",
+        50 => "singleLevelQuality",
+        51 => "subtreeMinimumQuality",
+        52 => "subtreeMaximumQuality",
+        53 => "personalSignature",
+        54 => "dITRedirect",
+        55 => "audio",
+        56 => "documentPublisher",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use x509_parser::prelude::FromDer;
+
+    /// DER TLV with a short or long definite length.
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut v = vec![tag];
+        let n = content.len();
+        if n < 0x80 {
+            v.push(n as u8);
+        } else if n < 0x100 {
+            v.extend_from_slice(&[0x81, n as u8]);
+        } else {
+            v.extend_from_slice(&[0x82, (n >> 8) as u8, n as u8]);
+        }
+        v.extend_from_slice(content);
+        v
+    }
+
+    /// One attribute: (OID content octets, value TLV).
+    fn atv(oid: &[u8], value: Vec<u8>) -> Vec<u8> {
+        let mut c = tlv(0x06, oid);
+        c.extend(value);
+        tlv(0x30, &c)
+    }
+
+    fn rdn(atvs: &[Vec<u8>]) -> Vec<u8> {
+        tlv(0x31, &atvs.concat())
+    }
+
+    fn name(rdns: &[Vec<u8>]) -> Vec<u8> {
+        tlv(0x30, &rdns.concat())
+    }
+
+    const CN: &[u8] = &[0x55, 0x04, 0x03];
+    const O: &[u8] = &[0x55, 0x04, 0x0a];
+    const OU: &[u8] = &[0x55, 0x04, 0x0b];
+    const C: &[u8] = &[0x55, 0x04, 0x06];
+    const SERIAL: &[u8] = &[0x55, 0x04, 0x05];
+    const EMAIL: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01];
+    const DC: &[u8] = &[0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x19];
+    const JUR_C: &[u8] = &[
+        0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3c, 0x02, 0x01, 0x03,
+    ];
+    const ORG_ID: &[u8] = &[0x55, 0x04, 0x61];
+    const STREET: &[u8] = &[0x55, 0x04, 0x09];
+
+    fn utf8(s: &str) -> Vec<u8> {
+        tlv(0x0c, s.as_bytes())
+    }
+    fn printable(s: &str) -> Vec<u8> {
+        tlv(0x13, s.as_bytes())
+    }
+
+    fn render(der: &[u8]) -> String {
+        let (rest, n) = X509Name::from_der(der).expect("name parses");
+        assert!(rest.is_empty());
+        dn_to_rfc4514(&n)
+    }
+
+    fn cns(der: &[u8]) -> Vec<String> {
+        let (_, n) = X509Name::from_der(der).expect("name parses");
+        name_common_names(&n)
+    }
+
+    #[test]
+    fn order_is_reversed_and_separators_plain() {
+        let der = name(&[
+            rdn(&[atv(C, printable("GB"))]),
+            rdn(&[atv(O, utf8("NHS"))]),
+            rdn(&[atv(OU, utf8("BaRS"))]),
+            rdn(&[atv(CN, utf8("host.nhs.uk"))]),
+        ]);
+        assert_eq!(render(&der), "CN=host.nhs.uk,OU=BaRS,O=NHS,C=GB");
+        assert_eq!(cns(&der), vec!["host.nhs.uk"]);
+    }
+
+    #[test]
+    fn empty_name_is_empty_string() {
+        assert_eq!(render(&name(&[])), "");
+        assert!(cns(&name(&[])).is_empty());
+    }
+
+    #[test]
+    fn multi_valued_rdn_joined_with_plus_in_der_order() {
+        let der = name(&[
+            rdn(&[atv(C, printable("US"))]),
+            rdn(&[atv(CN, utf8("fidelity.com")), atv(SERIAL, printable("042"))]),
+        ]);
+        assert_eq!(render(&der), "CN=fidelity.com+serialNumber=042,C=US");
+    }
+
+    #[test]
+    fn special_characters_are_escaped() {
+        let der = name(&[
+            rdn(&[atv(O, utf8("GoDaddy.com, Inc."))]),
+            rdn(&[atv(OU, utf8("a+b\"c\\d<e>f;g"))]),
+            rdn(&[atv(CN, utf8("#lead and trail "))]),
+        ]);
+        assert_eq!(
+            render(&der),
+            "CN=\\#lead and trail\\ ,OU=a\\+b\\\"c\\\\d\\<e\\>f\\;g,O=GoDaddy.com\\, Inc."
+        );
+    }
+
+    #[test]
+    fn leading_space_nul_and_control_characters_are_escaped() {
+        let der = name(&[rdn(&[atv(CN, utf8(" a\0b\x1fc\x7f#"))])]);
+        assert_eq!(render(&der), "CN=\\ a\\00b\\1Fc\\7F#");
+        // A lone space is both first and last: escaped once.
+        let der = name(&[rdn(&[atv(CN, utf8(" "))])]);
+        assert_eq!(render(&der), "CN=\\ ");
+        // '=' and a non-leading '#' need no escape.
+        let der = name(&[rdn(&[atv(CN, utf8("a=b#c"))])]);
+        assert_eq!(render(&der), "CN=a=b#c");
+    }
+
+    #[test]
+    fn non_ascii_is_kept_as_utf8() {
+        let der = name(&[rdn(&[atv(CN, utf8("Főtanúsítvány İı"))])]);
+        assert_eq!(render(&der), "CN=Főtanúsítvány İı");
+    }
+
+    #[test]
+    fn printable_string_with_asterisk_accepted() {
+        let der = name(&[rdn(&[atv(CN, printable("*.wordpress.com"))])]);
+        assert_eq!(render(&der), "CN=*.wordpress.com");
+        assert_eq!(cns(&der), vec!["*.wordpress.com"]);
+    }
+
+    #[test]
+    fn each_string_type_decodes() {
+        // T61String as Latin-1.
+        let t61 = name(&[rdn(&[atv(CN, tlv(0x14, b"Jo\xe3o *.terra"))])]);
+        assert_eq!(render(&t61), "CN=João *.terra");
+        // IA5String.
+        let ia5 = name(&[rdn(&[atv(EMAIL, tlv(0x16, b"a@b.example"))])]);
+        assert_eq!(render(&ia5), "emailAddress=a@b.example");
+        // VisibleString.
+        let vis = name(&[rdn(&[atv(CN, tlv(0x1a, b"visible"))])]);
+        assert_eq!(render(&vis), "CN=visible");
+        // NumericString.
+        let num = name(&[rdn(&[atv(SERIAL, tlv(0x12, b"0123 456"))])]);
+        assert_eq!(render(&num), "serialNumber=0123 456");
+        // BMPString: UTF-16BE, with a surrogate pair.
+        let bmp: Vec<u8> = "Zürich 😀"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
+        let bmp = name(&[rdn(&[atv(CN, tlv(0x1e, &bmp))])]);
+        assert_eq!(render(&bmp), "CN=Zürich 😀");
+        assert_eq!(cns(&bmp), vec!["Zürich 😀"]);
+        // UniversalString: UTF-32BE.
+        let uni: Vec<u8> = "Ωmega"
+            .chars()
+            .flat_map(|c| (c as u32).to_be_bytes())
+            .collect();
+        let uni = name(&[rdn(&[atv(CN, tlv(0x1c, &uni))])]);
+        assert_eq!(render(&uni), "CN=Ωmega");
+        // Latin-1 bytes in a PrintableString are read as Latin-1, like OpenSSL.
+        let pr = name(&[rdn(&[atv(O, tlv(0x13, b"caf\xe9"))])]);
+        assert_eq!(render(&pr), "O=café");
+    }
+
+    #[test]
+    fn invalid_encodings_fall_back_to_hex() {
+        // Odd-length BMPString.
+        let der = name(&[rdn(&[atv(CN, tlv(0x1e, &[0x00, 0x41, 0x00]))])]);
+        assert_eq!(render(&der), "CN=#1E03004100");
+        // Lone surrogate in a BMPString.
+        let der = name(&[rdn(&[atv(CN, tlv(0x1e, &[0xd8, 0x00]))])]);
+        assert_eq!(render(&der), "CN=#1E02D800");
+        // UniversalString beyond U+10FFFF and of bad length.
+        let der = name(&[rdn(&[atv(CN, tlv(0x1c, &[0x00, 0x11, 0x00, 0x00]))])]);
+        assert_eq!(render(&der), "CN=#1C0400110000");
+        let der = name(&[rdn(&[atv(CN, tlv(0x1c, &[0x00, 0x00, 0x41]))])]);
+        assert_eq!(render(&der), "CN=#1C03000041");
+        assert_eq!(cns(&der), vec!["#1C03000041"]);
+        // Invalid UTF-8 in a UTF8String.
+        let der = name(&[rdn(&[atv(CN, tlv(0x0c, &[0x61, 0xff]))])]);
+        assert_eq!(render(&der), "CN=#0C0261FF");
+        // Non-string types: INTEGER, OCTET STRING, a SEQUENCE, a context tag.
+        let der = name(&[rdn(&[atv(CN, tlv(0x02, &[0x01, 0x00]))])]);
+        assert_eq!(render(&der), "CN=#02020100");
+        let der = name(&[rdn(&[atv(O, tlv(0x04, b"ab"))])]);
+        assert_eq!(render(&der), "O=#04026162");
+        let der = name(&[rdn(&[atv(O, tlv(0x30, &utf8("x")))])]);
+        assert_eq!(render(&der), "O=#30030C0178");
+        let der = name(&[rdn(&[atv(O, tlv(0x80, b"z"))])]);
+        assert_eq!(render(&der), "O=#80017A");
+    }
+
+    #[test]
+    fn long_values_hex_with_long_length() {
+        let long = vec![0xabu8; 200];
+        let der = name(&[rdn(&[atv(CN, tlv(0x04, &long))])]);
+        assert_eq!(render(&der), format!("CN=#0481C8{}", "AB".repeat(200)));
+    }
+
+    #[test]
+    fn unknown_oid_is_dotted_with_hex_der_value() {
+        // 1.2.3.4 with a UTF8String "hi".
+        let der = name(&[
+            rdn(&[atv(&[0x2a, 0x03, 0x04], utf8("hi"))]),
+            rdn(&[atv(CN, utf8("x"))]),
+        ]);
+        assert_eq!(render(&der), "CN=x,1.2.3.4=#0C026869");
+        // Large arcs: 1.3.6.1.4.1.311.21.8.4294967297 (beyond 32 bits).
+        let der = name(&[rdn(&[atv(
+            &[
+                0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x15, 0x08, 0x90, 0x80, 0x80, 0x80, 0x01,
+            ],
+            printable("t"),
+        )])]);
+        assert_eq!(render(&der), "1.3.6.1.4.1.311.21.8.4294967297=#130174");
+        // 2.999.1 (first subidentifier above 80).
+        let der = name(&[rdn(&[atv(&[0x88, 0x37, 0x01], printable("t"))])]);
+        assert_eq!(render(&der), "2.999.1=#130174");
+    }
+
+    #[test]
+    fn openssl_short_names() {
+        let der = name(&[
+            rdn(&[atv(DC, tlv(0x16, b"uk"))]),
+            rdn(&[atv(JUR_C, printable("GB"))]),
+            rdn(&[atv(ORG_ID, utf8("NTRGB-123"))]),
+            rdn(&[atv(STREET, utf8("1 Road"))]),
+            rdn(&[atv(EMAIL, tlv(0x16, b"x@y"))]),
+        ]);
+        assert_eq!(
+            render(&der),
+            "emailAddress=x@y,street=1 Road,organizationIdentifier=NTRGB-123,jurisdictionC=GB,DC=uk"
+        );
+    }
+
+    #[test]
+    fn several_common_names_in_der_order() {
+        let der = name(&[
+            rdn(&[atv(CN, utf8("first"))]),
+            rdn(&[atv(O, utf8("org")), atv(CN, tlv(0x14, b"sec\xf6nd"))]),
+        ]);
+        assert_eq!(cns(&der), vec!["first", "secönd"]);
+        assert_eq!(render(&der), "O=org+CN=secönd,CN=first");
+    }
 }
