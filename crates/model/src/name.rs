@@ -618,4 +618,30 @@ mod tests {
         assert_eq!(cns(&der), vec!["first", "secönd"]);
         assert_eq!(render(&der), "O=org+CN=secönd,CN=first");
     }
+
+    #[test]
+    fn mutated_names_never_panic() {
+        let base = name(&[
+            rdn(&[atv(C, printable("GB"))]),
+            rdn(&[
+                atv(CN, tlv(0x1e, &[0x00, 0x41])),
+                atv(O, tlv(0x1c, &[0, 0, 0, 0x42])),
+            ]),
+            rdn(&[atv(&[0x2a, 0x03], tlv(0x0c, b"x,y"))]),
+            rdn(&[atv(EMAIL, tlv(0x16, b" #\\"))]),
+        ]);
+        let mut rendered = 0;
+        for pos in 0..base.len() {
+            for v in [0x00u8, 0x01, 0x1f, 0x30, 0x7f, 0x80, 0x81, 0xff] {
+                let mut m = base.clone();
+                m[pos] = v;
+                if let Ok((_, n)) = X509Name::from_der(&m) {
+                    let _ = dn_to_rfc4514(&n);
+                    let _ = name_common_names(&n);
+                    rendered += 1;
+                }
+            }
+        }
+        assert!(rendered > 50, "only {rendered} mutants parsed");
+    }
 }
