@@ -39,7 +39,9 @@ impl Certificate {
 
     /// Re-parses with x509-parser for anything the summary does not hold (~5 µs).
     pub fn parsed(&self) -> Option<x509_parser::certificate::X509Certificate<'_>> {
-        x509_parser::parse_x509_certificate(&self.der).ok().map(|(_, c)| c)
+        x509_parser::parse_x509_certificate(&self.der)
+            .ok()
+            .map(|(_, c)| c)
     }
 
     /// The subject Name, DER (compare byte for byte with a child's issuer).
@@ -64,12 +66,16 @@ impl Certificate {
 
     /// The outer signatureAlgorithm AlgorithmIdentifier, DER.
     pub fn signature_algorithm_der(&self) -> &[u8] {
-        self.der.get(self.signature_algorithm.clone()).unwrap_or_default()
+        self.der
+            .get(self.signature_algorithm.clone())
+            .unwrap_or_default()
     }
 
     /// The signature value (BIT STRING contents without the unused-bits octet).
     pub fn signature_value(&self) -> &[u8] {
-        self.der.get(self.signature_value.clone()).unwrap_or_default()
+        self.der
+            .get(self.signature_value.clone())
+            .unwrap_or_default()
     }
 
     /// Verifies that `issuer`'s key signed this certificate. Does not compare names.

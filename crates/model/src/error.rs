@@ -15,7 +15,10 @@ pub struct ReadError {
 impl ReadError {
     /// Wraps `kind` with the input's name.
     pub fn new(source_name: impl Into<String>, kind: ReadErrorKind) -> Self {
-        ReadError { source_name: source_name.into(), kind }
+        ReadError {
+            source_name: source_name.into(),
+            kind,
+        }
     }
 }
 
@@ -84,13 +87,15 @@ impl fmt::Display for ReadErrorKind {
             ReadErrorKind::IsDirectory => write!(f, "is a directory, not a file"),
             ReadErrorKind::Io(e) => write!(f, "cannot read: {e}"),
             ReadErrorKind::TooLarge { size, limit } => {
-                write!(f, "file is {size} bytes, larger than the {limit}-byte limit")
+                write!(
+                    f,
+                    "file is {size} bytes, larger than the {limit}-byte limit"
+                )
             }
             ReadErrorKind::Empty => write!(f, "file is empty"),
-            ReadErrorKind::Unrecognised => write!(
-                f,
-                "not PEM, DER, PKCS#7, PKCS#12, a CSR or a private key"
-            ),
+            ReadErrorKind::Unrecognised => {
+                write!(f, "not PEM, DER, PKCS#7, PKCS#12, a CSR or a private key")
+            }
             ReadErrorKind::BadPem { block, reason } => write!(f, "PEM block {block}: {reason}"),
             ReadErrorKind::BadDer { what, reason } => write!(f, "invalid {what}: {reason}"),
             ReadErrorKind::NeedPassword { what } => write!(

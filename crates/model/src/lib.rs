@@ -21,9 +21,7 @@ mod pfx;
 mod read;
 mod sig;
 
-pub use cert::{
-    BasicConstraints, CertSummary, Certificate, ExtensionSummary, PublicKeySummary,
-};
+pub use cert::{BasicConstraints, CertSummary, Certificate, ExtensionSummary, PublicKeySummary};
 pub use csr::{Csr, CsrSummary};
 pub use error::{ReadError, ReadErrorKind};
 pub use key::{KeySummary, PrivateKey};

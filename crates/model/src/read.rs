@@ -37,7 +37,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_file_bytes: 16 * 1024 * 1024, max_items: 10_000 }
+        Limits {
+            max_file_bytes: 16 * 1024 * 1024,
+            max_items: 10_000,
+        }
     }
 }
 

@@ -1,4 +1,10 @@
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use bars_net::testserver::{spawn_tls, ClientAuthMode, ServerHandle, TlsServerSpec};
 use bars_net::ClientIdentity;
 use rcgen::{
