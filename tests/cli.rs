@@ -1,6 +1,13 @@
 //! Integration tests that run the real `bars-certcheck` binary (one test binary, one
 //! module per area; see tests/util.rs for the harness).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod util;
 
 mod inspect;

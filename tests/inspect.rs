@@ -1,16 +1,8 @@
 //! `inspect`: every format, and one stderr line per bad input with the others still shown.
 
 use crate::util::{run, shared};
-use std::io::Write;
 
 const G2: &str = "nhs-pki/int/nhs-int-authentication-g2.pem";
-
-fn temp_file(bytes: &[u8]) -> tempfile::NamedTempFile {
-    let mut f = tempfile::NamedTempFile::new().unwrap();
-    f.write_all(bytes).unwrap();
-    f.flush().unwrap();
-    f
-}
 
 fn pseudo_random(len: usize, mut seed: u64) -> Vec<u8> {
     (0..len)

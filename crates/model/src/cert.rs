@@ -1,9 +1,13 @@
 //! One X.509 certificate: its DER bytes, the raw pieces checks need, and a summary.
 
+use crate::asn1;
 use crate::{ReadErrorKind, SignatureError};
 use serde::Serialize;
 use std::fmt;
 use std::ops::Range;
+use x509_parser::certificate::X509Certificate;
+use x509_parser::der_parser::asn1_rs::{Any, FromDer, Oid};
+use x509_parser::extensions::{GeneralName, ParsedExtension, X509Extension};
 
 /// A parsed X.509 certificate. Construction parses once; accessors hand out the raw DER
 /// pieces (subject, issuer, SPKI, TBS, signature) that path building compares byte for byte.
@@ -23,8 +27,51 @@ pub struct Certificate {
 impl Certificate {
     /// Parses one DER certificate. Trailing bytes after the certificate are refused.
     pub fn from_der(der: &[u8]) -> Result<Certificate, ReadErrorKind> {
-        let _ = der;
-        Err(ReadErrorKind::Unsupported("not yet implemented".into()))
+        let (cert, used) = Certificate::from_der_prefix(der)?;
+        match der.len().saturating_sub(used) {
+            0 => Ok(cert),
+            n => Err(ReadErrorKind::BadDer {
+                what: "certificate".into(),
+                reason: format!("{n} bytes of trailing data after the certificate"),
+            }),
+        }
+    }
+
+    /// Parses the certificate at the start of `der`; returns it and how many bytes it
+    /// took (the caller decides what trailing bytes mean).
+    pub fn from_der_prefix(der: &[u8]) -> Result<(Certificate, usize), ReadErrorKind> {
+        use x509_parser::certificate::X509CertificateParser;
+        use x509_parser::nom::Parser;
+        // Deep extension parsing first; a certificate whose extensions x509-parser cannot
+        // take (duplicates, odd encodings) is read again without it.
+        let parsed = X509CertificateParser::new()
+            .parse(der)
+            .or_else(|_| {
+                X509CertificateParser::new()
+                    .with_deep_parse_extensions(false)
+                    .parse(der)
+            })
+            .map_err(|e| bad_der("certificate", der, &e))?;
+        let (rest, x) = parsed;
+        let used = der.len().saturating_sub(rest.len());
+        let own = der.get(..used).unwrap_or_default();
+        let parts = crate::asn1::signed_parts(own).ok_or_else(|| ReadErrorKind::BadDer {
+            what: "certificate".into(),
+            reason: "cannot locate the signed parts".into(),
+        })?;
+        let tbs = &x.tbs_certificate;
+        let range = |inner: &[u8]| crate::asn1::range_in(own, inner).unwrap_or(0..0);
+        let cert = Certificate {
+            der: own.to_vec(),
+            summary: summarise(&x, own),
+            subject: range(tbs.subject.as_raw()),
+            issuer: range(tbs.issuer.as_raw()),
+            spki: range(tbs.subject_pki.raw),
+            tbs: parts.tbs,
+            signature_algorithm: parts.algorithm,
+            signature_value: parts.signature,
+        };
+        Ok((cert, used))
     }
 
     /// The whole certificate, DER.
@@ -221,4 +268,348 @@ pub struct PublicKeySummary {
     /// Named curve for EC (`P-256`, `P-384`, `P-521`, `secp256k1`, or OID).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub curve: Option<String>,
+}
+
+/// A parse failure as a `BadDer` naming what was read and, when the input is shorter
+/// than its own header says, that it is truncated.
+pub(crate) fn bad_der<E: fmt::Display>(
+    what: &str,
+    der: &[u8],
+    err: &x509_parser::nom::Err<E>,
+) -> ReadErrorKind {
+    let reason = match declared_len(der) {
+        Some(want) if want > der.len() => format!(
+            "truncated: the structure declares {want} bytes but the input has {}",
+            der.len()
+        ),
+        _ => match err {
+            x509_parser::nom::Err::Incomplete(_) => "truncated".to_string(),
+            x509_parser::nom::Err::Error(e) | x509_parser::nom::Err::Failure(e) => e.to_string(),
+        },
+    };
+    ReadErrorKind::BadDer {
+        what: what.into(),
+        reason,
+    }
+}
+
+/// Total length (header + contents) the outer DER header declares, if it is readable.
+pub(crate) fn declared_len(der: &[u8]) -> Option<usize> {
+    let first = *der.get(1)?;
+    if first < 0x80 {
+        return Some(2 + usize::from(first));
+    }
+    let n = usize::from(first & 0x7f);
+    if n == 0 || n > 4 {
+        return None;
+    }
+    let mut len = 0usize;
+    for b in der.get(2..2 + n)? {
+        len = len.checked_mul(256)?.checked_add(usize::from(*b))?;
+    }
+    len.checked_add(2 + n)
+}
+
+fn rfc3339(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| unix.to_string())
+}
+
+/// Serial as openssl prints it: the magnitude's bytes in hex (two digits a byte, no
+/// leading zero bytes), `-` first for a negative serial, `00` for zero.
+pub(crate) fn serial_hex(raw: &[u8]) -> String {
+    let negative = raw.first().is_some_and(|b| b & 0x80 != 0);
+    let magnitude: Vec<u8> = if negative {
+        // Two's complement negation, big-endian.
+        let mut v: Vec<u8> = raw.iter().map(|b| !b).collect();
+        for b in v.iter_mut().rev() {
+            let (n, carry) = b.overflowing_add(1);
+            *b = n;
+            if !carry {
+                break;
+            }
+        }
+        v
+    } else {
+        raw.to_vec()
+    };
+    let start = magnitude
+        .iter()
+        .position(|b| *b != 0)
+        .unwrap_or(magnitude.len());
+    let digits = hex::encode(magnitude.get(start..).unwrap_or_default());
+    let digits = if digits.is_empty() {
+        "00".to_string()
+    } else {
+        digits
+    };
+    if negative {
+        format!("-{digits}")
+    } else {
+        digits
+    }
+}
+
+fn summarise(x: &X509Certificate<'_>, der: &[u8]) -> CertSummary {
+    let tbs = &x.tbs_certificate;
+    let not_before_unix = tbs.validity.not_before.timestamp();
+    let not_after_unix = tbs.validity.not_after.timestamp();
+    let mut s = CertSummary {
+        version: tbs.version.0.saturating_add(1),
+        subject: crate::dn_to_rfc4514(&tbs.subject),
+        issuer: crate::dn_to_rfc4514(&tbs.issuer),
+        subject_cns: crate::name_common_names(&tbs.subject),
+        serial: serial_hex(tbs.raw_serial()),
+        not_before: rfc3339(not_before_unix),
+        not_after: rfc3339(not_after_unix),
+        not_before_unix,
+        not_after_unix,
+        sha1: crate::sha1_hex(der),
+        sha256: crate::sha256_hex(der),
+        dns_names: Vec::new(),
+        ip_addresses: Vec::new(),
+        email_addresses: Vec::new(),
+        uris: Vec::new(),
+        other_names: Vec::new(),
+        has_san: false,
+        key: crate::pubkey::summary(&tbs.subject_pki),
+        public_key_sha256: crate::sha256_hex(tbs.subject_pki.raw),
+        signature_algorithm: asn1::signature_algorithm_name(&asn1::dotted(
+            &x.signature_algorithm.algorithm,
+        )),
+        is_ca: false,
+        basic_constraints: None,
+        key_usage: Vec::new(),
+        extended_key_usage: Vec::new(),
+        subject_key_id: None,
+        authority_key_id: None,
+        ca_issuers: Vec::new(),
+        ocsp: Vec::new(),
+        crl_distribution_points: Vec::new(),
+        policies: Vec::new(),
+        extensions: Vec::new(),
+        self_issued: tbs.subject.as_raw() == tbs.issuer.as_raw(),
+    };
+    let mut seen_san = false;
+    for ext in tbs.extensions() {
+        s.extensions.push(extension_summary(ext));
+        let oid = asn1::dotted(&ext.oid);
+        match (oid.as_str(), ext.parsed_extension()) {
+            ("2.5.29.17", parsed) if !seen_san => {
+                seen_san = true;
+                s.has_san = true;
+                if let ParsedExtension::SubjectAlternativeName(san) = parsed {
+                    let n = Names::from_general_names(&san.general_names);
+                    s.dns_names = n.dns;
+                    s.ip_addresses = n.ip;
+                    s.email_addresses = n.email;
+                    s.uris = n.uri;
+                    s.other_names = n.other;
+                }
+            }
+            (_, ParsedExtension::BasicConstraints(bc)) if s.basic_constraints.is_none() => {
+                s.is_ca = bc.ca;
+                s.basic_constraints = Some(BasicConstraints {
+                    ca: bc.ca,
+                    path_len: bc.path_len_constraint,
+                    critical: ext.critical,
+                });
+            }
+            (_, ParsedExtension::KeyUsage(ku)) if s.key_usage.is_empty() => {
+                let bits = [
+                    (ku.digital_signature(), "digitalSignature"),
+                    (ku.non_repudiation(), "nonRepudiation"),
+                    (ku.key_encipherment(), "keyEncipherment"),
+                    (ku.data_encipherment(), "dataEncipherment"),
+                    (ku.key_agreement(), "keyAgreement"),
+                    (ku.key_cert_sign(), "keyCertSign"),
+                    (ku.crl_sign(), "cRLSign"),
+                    (ku.encipher_only(), "encipherOnly"),
+                    (ku.decipher_only(), "decipherOnly"),
+                ];
+                s.key_usage = bits
+                    .iter()
+                    .filter(|(on, _)| *on)
+                    .map(|(_, n)| (*n).to_string())
+                    .collect();
+            }
+            ("2.5.29.37", _) if s.extended_key_usage.is_empty() => {
+                s.extended_key_usage = eku_list(ext.value);
+            }
+            (_, ParsedExtension::SubjectKeyIdentifier(k)) if s.subject_key_id.is_none() => {
+                s.subject_key_id = Some(hex::encode(k.0));
+            }
+            (_, ParsedExtension::AuthorityKeyIdentifier(a)) if s.authority_key_id.is_none() => {
+                s.authority_key_id = a.key_identifier.as_ref().map(|k| hex::encode(k.0));
+            }
+            (_, ParsedExtension::AuthorityInfoAccess(aia)) => {
+                for d in &aia.accessdescs {
+                    if let GeneralName::URI(u) = &d.access_location {
+                        match asn1::dotted(&d.access_method).as_str() {
+                            "1.3.6.1.5.5.7.48.2" => s.ca_issuers.push((*u).to_string()),
+                            "1.3.6.1.5.5.7.48.1" => s.ocsp.push((*u).to_string()),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            (_, ParsedExtension::CRLDistributionPoints(dps)) => {
+                for dp in dps.iter() {
+                    if let Some(x509_parser::extensions::DistributionPointName::FullName(names)) =
+                        &dp.distribution_point
+                    {
+                        for n in names {
+                            if let GeneralName::URI(u) = n {
+                                s.crl_distribution_points.push((*u).to_string());
+                            }
+                        }
+                    }
+                }
+            }
+            (_, ParsedExtension::CertificatePolicies(p)) => {
+                s.policies
+                    .extend(p.iter().map(|pi| asn1::dotted(&pi.policy_id)));
+            }
+            ("2.5.29.32", ParsedExtension::ParseError { .. } | ParsedExtension::Unparsed) => {
+                s.policies.extend(policy_oids(ext.value));
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+/// One extension as listed in a summary.
+pub(crate) fn extension_summary(ext: &X509Extension<'_>) -> ExtensionSummary {
+    let oid = asn1::dotted(&ext.oid);
+    let name = asn1::extension_name(&oid);
+    ExtensionSummary {
+        known: name.is_some(),
+        name: name.map(str::to_string),
+        critical: ext.critical,
+        oid,
+    }
+}
+
+/// The purposes of an extKeyUsage value, in DER order.
+fn eku_list(value: &[u8]) -> Vec<String> {
+    let Ok((_, seq)) = Any::from_der(value) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut rest = seq.data;
+    while !rest.is_empty() {
+        match Oid::from_der(rest) {
+            Ok((r, oid)) => {
+                out.push(asn1::eku_name(&oid.to_id_string()));
+                rest = r;
+            }
+            Err(_) => break,
+        }
+    }
+    out
+}
+
+/// The policy OIDs of a certificatePolicies value whose qualifiers x509-parser refused.
+fn policy_oids(value: &[u8]) -> Vec<String> {
+    let Ok((_, seq)) = Any::from_der(value) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut rest = seq.data;
+    while let Ok((r, info)) = Any::from_der(rest) {
+        if let Ok((_, oid)) = Oid::from_der(info.data) {
+            out.push(oid.to_id_string());
+        }
+        rest = r;
+    }
+    out
+}
+
+/// Subject alternative names sorted by kind.
+#[derive(Default)]
+pub(crate) struct Names {
+    pub dns: Vec<String>,
+    pub ip: Vec<String>,
+    pub email: Vec<String>,
+    pub uri: Vec<String>,
+    pub other: Vec<String>,
+}
+
+impl Names {
+    pub(crate) fn from_general_names(names: &[GeneralName<'_>]) -> Names {
+        let mut n = Names::default();
+        for g in names {
+            match g {
+                GeneralName::DNSName(d) => n.dns.push((*d).to_string()),
+                GeneralName::RFC822Name(e) => n.email.push((*e).to_string()),
+                GeneralName::URI(u) => n.uri.push((*u).to_string()),
+                GeneralName::IPAddress(b) => n.ip.push(ip_text(b)),
+                GeneralName::DirectoryName(name) => n
+                    .other
+                    .push(format!("DirName:{}", crate::dn_to_rfc4514(name))),
+                GeneralName::OtherName(oid, _) => n.other.push(format!("othername:{oid}")),
+                GeneralName::RegisteredID(oid) => n.other.push(format!("Registered ID:{oid}")),
+                GeneralName::X400Address(_) => n.other.push("X400Name".to_string()),
+                GeneralName::EDIPartyName(_) => n.other.push("EdiPartyName".to_string()),
+                GeneralName::Invalid(tag, _) => {
+                    n.other.push(format!("invalid name (tag {})", tag.0))
+                }
+            }
+        }
+        n
+    }
+}
+
+/// An iPAddress SAN as text: dotted IPv4, RFC 5952 IPv6, else hex (a name constraint
+/// form or a bad length).
+fn ip_text(b: &[u8]) -> String {
+    if let Ok(v4) = <[u8; 4]>::try_from(b) {
+        std::net::Ipv4Addr::from(v4).to_string()
+    } else if let Ok(v6) = <[u8; 16]>::try_from(b) {
+        std::net::Ipv6Addr::from(v6).to_string()
+    } else {
+        format!("#{}", hex::encode(b))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serials_print_like_openssl() {
+        assert_eq!(serial_hex(&[0x00]), "00");
+        assert_eq!(serial_hex(&[0x00, 0x8f, 0x01]), "8f01");
+        assert_eq!(serial_hex(&[0x01, 0x02]), "0102");
+        assert_eq!(serial_hex(&[0xff]), "-01");
+        assert_eq!(serial_hex(&[0x80]), "-80");
+        assert_eq!(serial_hex(&[0xfe, 0xff]), "-0101");
+        assert_eq!(serial_hex(&[]), "00");
+    }
+
+    #[test]
+    fn declared_lengths() {
+        assert_eq!(declared_len(&[0x30, 0x03]), Some(5));
+        assert_eq!(declared_len(&[0x30, 0x82, 0x01, 0x00]), Some(260));
+        assert_eq!(declared_len(&[0x30]), None);
+        assert_eq!(declared_len(&[0x30, 0x80]), None);
+    }
+
+    #[test]
+    fn garbage_is_refused_not_panicked() {
+        for bytes in [
+            &[][..],
+            &[0x30],
+            &[0x30, 0x00],
+            &[0x30, 0x82, 0xff, 0xff, 0],
+        ] {
+            assert!(Certificate::from_der(bytes).is_err());
+        }
+    }
 }

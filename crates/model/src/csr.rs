@@ -1,7 +1,25 @@
 //! PKCS#10 certificate signing requests.
 
-use crate::{ExtensionSummary, PublicKeySummary};
+use crate::asn1;
+use crate::cert::{bad_der, Names};
+use crate::{ExtensionSummary, PublicKeySummary, ReadErrorKind, SignatureError};
 use serde::Serialize;
+use x509_parser::extensions::ParsedExtension;
+
+/// PKCS#9 name of a CSR attribute OID, else the dotted OID. Values are never shown (a
+/// challengePassword is a secret).
+fn attribute_name(oid: &str) -> String {
+    match oid {
+        "1.2.840.113549.1.9.7" => "challengePassword",
+        "1.2.840.113549.1.9.2" => "unstructuredName",
+        "1.2.840.113549.1.9.8" => "unstructuredAddress",
+        "1.3.6.1.4.1.311.13.2.3" => "msOsVersion",
+        "1.3.6.1.4.1.311.21.20" => "msClientInfo",
+        "1.3.6.1.4.1.311.13.2.2" => "msEnrollmentCsp",
+        other => other,
+    }
+    .to_string()
+}
 
 /// A parsed CSR: DER plus summary.
 #[derive(Clone, Debug)]
@@ -12,6 +30,75 @@ pub struct Csr {
 }
 
 impl Csr {
+    /// Parses one DER PKCS#10 request (trailing bytes refused).
+    pub fn from_der(der: &[u8]) -> Result<Csr, ReadErrorKind> {
+        use x509_parser::certification_request::X509CertificationRequest;
+        use x509_parser::cri_attributes::ParsedCriAttribute;
+        use x509_parser::prelude::FromDer;
+        let (rest, req) =
+            X509CertificationRequest::from_der(der).map_err(|e| bad_der("CSR", der, &e))?;
+        if !rest.is_empty() {
+            return Err(ReadErrorKind::BadDer {
+                what: "CSR".into(),
+                reason: format!("{} bytes of trailing data after the CSR", rest.len()),
+            });
+        }
+        let cri = &req.certification_request_info;
+        let mut dns_names = Vec::new();
+        let mut email_addresses = crate::name::name_emails(&cri.subject);
+        let mut requested_extensions = Vec::new();
+        let mut attributes = Vec::new();
+        for attr in cri.attributes() {
+            let oid = asn1::dotted(&attr.oid);
+            match attr.parsed_attribute() {
+                ParsedCriAttribute::ExtensionRequest(er) => {
+                    for ext in &er.extensions {
+                        requested_extensions.push(crate::cert::extension_summary(ext));
+                        if let ParsedExtension::SubjectAlternativeName(san) = ext.parsed_extension()
+                        {
+                            let n = Names::from_general_names(&san.general_names);
+                            dns_names.extend(n.dns);
+                            email_addresses.extend(n.email);
+                        }
+                    }
+                }
+                _ => attributes.push(attribute_name(&oid)),
+            }
+        }
+        let signature_algorithm =
+            asn1::signature_algorithm_name(&asn1::dotted(&req.signature_algorithm.algorithm));
+        let verified = crate::asn1::signed_parts(der)
+            .ok_or(SignatureError::Malformed(
+                "cannot locate the signed parts".into(),
+            ))
+            .and_then(|p| {
+                crate::verify_signature(
+                    cri.subject_pki.raw,
+                    der.get(p.algorithm).unwrap_or_default(),
+                    der.get(p.tbs).unwrap_or_default(),
+                    der.get(p.signature).unwrap_or_default(),
+                )
+            });
+        let summary = CsrSummary {
+            subject: crate::dn_to_rfc4514(&cri.subject),
+            subject_attributes: crate::name::name_attributes(&cri.subject),
+            subject_cns: crate::name_common_names(&cri.subject),
+            dns_names,
+            email_addresses,
+            requested_extensions,
+            attributes,
+            key: crate::pubkey::summary(&cri.subject_pki),
+            public_key_sha256: crate::sha256_hex(cri.subject_pki.raw),
+            signature_algorithm,
+            signature_valid: verified.is_ok(),
+            signature_error: verified.err().map(|e| e.to_string()),
+        };
+        Ok(Csr {
+            der: der.to_vec(),
+            summary,
+        })
+    }
+
     /// The DER bytes.
     pub fn der(&self) -> &[u8] {
         &self.der

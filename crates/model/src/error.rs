@@ -78,6 +78,11 @@ pub enum ReadErrorKind {
     },
     /// Understood but not supported (an algorithm, a PEM label, …).
     Unsupported(String),
+    /// More items than the configured limit; the rest of the input was not read.
+    TooManyItems {
+        /// The limit in force.
+        limit: usize,
+    },
 }
 
 impl fmt::Display for ReadErrorKind {
@@ -106,6 +111,10 @@ impl fmt::Display for ReadErrorKind {
                 write!(f, "wrong password for {what} (or the file is damaged)")
             }
             ReadErrorKind::Unsupported(what) => write!(f, "unsupported: {what}"),
+            ReadErrorKind::TooManyItems { limit } => write!(
+                f,
+                "more than {limit} certificates, keys or requests; the rest was not read"
+            ),
         }
     }
 }

@@ -11,6 +11,7 @@
 
 #![warn(missing_docs)]
 
+mod asn1;
 mod cert;
 mod csr;
 mod error;
@@ -18,8 +19,10 @@ mod key;
 mod name;
 mod password;
 mod pfx;
+mod pubkey;
 mod read;
 mod sig;
+mod traditional;
 
 pub use cert::{BasicConstraints, CertSummary, Certificate, ExtensionSummary, PublicKeySummary};
 pub use csr::{Csr, CsrSummary};
@@ -28,7 +31,7 @@ pub use key::{KeySummary, PrivateKey};
 pub use name::{dn_to_rfc4514, name_common_names};
 pub use password::{NoPassword, PasswordProvider};
 pub use pfx::{Pfx, PfxSummary};
-pub use read::{read_bytes, read_path, Item, Limits, Parsed};
+pub use read::{read_bytes, read_limited, read_path, Item, Limits, Parsed};
 pub use sig::{verify_signature, SignatureError};
 
 /// Lowercase hex SHA-256 of `bytes`.

@@ -42,6 +42,32 @@ pub fn name_common_names(name: &X509Name<'_>) -> Vec<String> {
         .collect()
 }
 
+/// Every attribute of the name in DER order, as (OpenSSL short name or dotted OID, decoded
+/// value or `#hex`).
+pub(crate) fn name_attributes(name: &X509Name<'_>) -> Vec<(String, String)> {
+    name.iter_attributes()
+        .map(|atv| {
+            let value = atv.attr_value();
+            let v = decode_string(value).unwrap_or_else(|| hex_der(value));
+            match short_name(atv.attr_type().as_bytes()) {
+                Some(sn) => (sn.to_string(), v),
+                None => (dotted_oid(atv), v),
+            }
+        })
+        .collect()
+}
+
+/// DER of the PKCS#9 emailAddress OID 1.2.840.113549.1.9.1 (content octets).
+const OID_EMAIL: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01];
+
+/// Every emailAddress value in the name.
+pub(crate) fn name_emails(name: &X509Name<'_>) -> Vec<String> {
+    name.iter_attributes()
+        .filter(|atv| atv.attr_type().as_bytes() == OID_EMAIL)
+        .map(|atv| decode_string(atv.attr_value()).unwrap_or_else(|| hex_der(atv.attr_value())))
+        .collect()
+}
+
 fn render_atv(atv: &AttributeTypeAndValue<'_>) -> String {
     let oid = atv.attr_type().as_bytes();
     let value = atv.attr_value();

@@ -600,7 +600,6 @@ fn names_agree_with_openssl() {
 
 /// Layer 2: bars-model's certificate reader against openssl, every field.
 #[test]
-#[ignore = "waiting for Certificate::from_der / read_bytes (helper A)"]
 fn certificates_agree_with_openssl() {
     if !prerequisites() {
         return;

@@ -170,7 +170,6 @@ fn known_other_matches_manifest() {
 
 /// Needs bars-model's certificate parser and signature verification.
 #[test]
-#[ignore = "until bars-model's Certificate::from_der and sig.rs land"]
 fn embedded_sub_cas_are_signed_by_their_roots() {
     for ca in EMBEDDED {
         let cert = ca
