@@ -10,5 +10,6 @@
 
 mod util;
 
+mod check;
 mod inspect;
 mod schema;

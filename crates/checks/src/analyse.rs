@@ -293,17 +293,34 @@ pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
     }
 }
 
-fn issuer_env(cx: &Ctx<'_>, leaf: &Certificate) -> Option<IssuerEnv> {
+/// The environment of the leaf's issuer: a known NHS sub-CA, a known other-environment
+/// CA, or an `--ca` CA tagged with an environment (the issuer itself, or the tagged
+/// anchor the issuer's own path reaches: `--ca int:root.pem` with the sub-CA sent).
+fn issuer_env(cx: &Ctx<'_>, leaf_node: usize, leaf: &Certificate) -> Option<IssuerEnv> {
     match environment_of_issuer(leaf.issuer_der()) {
         Some(EnvOrOther::Nhs { env, ca }) => return Some(IssuerEnv::Nhs(env, ca.common_name)),
         Some(EnvOrOther::Other(o)) => return Some(IssuerEnv::Other(o.label(), o.common_name)),
         _ => {}
     }
-    cx.pool
+    if let Some(tag) = cx
+        .pool
         .nodes
         .iter()
         .filter(|n| n.cert.subject_der() == leaf.issuer_der())
         .find_map(|n| n.extra.flatten())
+    {
+        return Some(IssuerEnv::Tagged(tag));
+    }
+    if leaf.summary().self_issued {
+        return None;
+    }
+    let r = cx.pool.search(leaf_node, None);
+    if r.end != End::Anchored || r.public {
+        return None;
+    }
+    r.path
+        .last()
+        .and_then(|&a| cx.pool.anchor_tag(a))
         .map(IssuerEnv::Tagged)
 }
 
@@ -327,7 +344,7 @@ fn check_leaf(
     let s = c.summary();
     let names = covered_names(&c);
     let name_env = names.iter().find_map(|n| bars_nhs::env_from_fqdn(n));
-    let iss = issuer_env(cx, &c);
+    let iss = issuer_env(cx, leaf, &c);
     let mut env = cx.opts.env.or(name_env).or(iss.and_then(IssuerEnv::env));
     let self_signed = s.self_issued;
     let wrong_env = match iss {
@@ -624,7 +641,8 @@ fn leaf_checks(
         let cns = lc(&s.subject_cns);
         let sans = lc(&s.dns_names);
         let lacks = cns.iter().any(|cn| !sans.contains(cn));
-        let extra = sans.iter().any(|d| !cns.contains(d));
+        // Public web certificates routinely carry several names; BaRS endpoints have one.
+        let extra = env != Some(Environment::Public) && sans.iter().any(|d| !cns.contains(d));
         if lacks || extra {
             cx.add(
                 &name::CN_SAN_MISMATCH,
@@ -677,11 +695,15 @@ fn name_rules(cx: &mut Ctx<'_>, node: Option<usize>, what: &str, n: &str, env: E
             node,
             format!("{what}, which is not under nhs.uk"),
         ),
-        Err(p) => cx.add(
-            &name::FQDN_FORMAT,
-            node,
-            format!("{what}: {p}; expected {}", bars_nhs::expected_shape(env)),
-        ),
+        Err(p) => {
+            let p = p.to_string();
+            let detail = if p.contains("expected") {
+                format!("{what}: {p}")
+            } else {
+                format!("{what}: {p}; expected {}", bars_nhs::expected_shape(env))
+            };
+            cx.add(&name::FQDN_FORMAT, node, detail)
+        }
         Ok(_) => {}
     }
 }

@@ -36,6 +36,28 @@ Exit codes: 0 every input was read; 2 an input could not be read (the others are
 still shown).")]
     Inspect(InspectArgs),
 
+    /// CI gate over files: run every applicable check on certificates, chains, CSRs, keys
+    /// and PFX files.
+    #[command(after_help = "\
+Examples:
+  bars-certcheck check barsintreceiver.cer intermediate.pem --env int
+  bars-certcheck check chain.pem --key private.key request.csr --warn-days 60
+  bars-certcheck check receiver.pfx --password-env PFX_PASSWORD --format json
+  bars-certcheck check chain.pem --ca int:NHSINTAuthG2.pem --format sarif > certs.sarif
+  bars-certcheck check chain.pem --format markdown > ticket.md
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 an input could
+not be read (the others are still checked) or a usage error.")]
+    Check(crate::cmd::check::CheckArgs),
+
+    /// What a finding means and how to fix it (without an id: list every id).
+    #[command(after_help = "\
+Examples:
+  bars-certcheck explain chain.incomplete
+  bars-certcheck explain
+  bars-certcheck explain name.fqdn-format --format json")]
+    Explain(crate::cmd::explain::ExplainArgs),
+
     /// Print shell completions for bash, zsh, fish, elvish or PowerShell.
     #[command(after_help = "\
 Examples:
@@ -99,6 +121,23 @@ pub enum EnvArg {
     Int,
     Prod,
     Public,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum UsageArg {
+    Server,
+    Client,
+    Both,
+}
+
+impl From<UsageArg> for bars_checks::Usage {
+    fn from(u: UsageArg) -> Self {
+        match u {
+            UsageArg::Server => bars_checks::Usage::Server,
+            UsageArg::Client => bars_checks::Usage::Client,
+            UsageArg::Both => bars_checks::Usage::Both,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@
 
 mod args;
 mod cmd;
+mod diag;
 mod exit;
 mod input;
 mod output;

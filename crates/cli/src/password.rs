@@ -14,6 +14,15 @@ pub struct Passwords {
     pub file: Option<PathBuf>,
 }
 
+impl From<&crate::args::PasswordArgs> for Passwords {
+    fn from(a: &crate::args::PasswordArgs) -> Self {
+        Passwords {
+            env: a.password_env.clone(),
+            file: a.password_file.clone(),
+        }
+    }
+}
+
 impl Passwords {
     /// Resolves the configured source; `Err` when the source is named but unusable.
     pub fn resolve(&self) -> anyhow::Result<Option<String>> {

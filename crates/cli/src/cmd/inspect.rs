@@ -8,10 +8,7 @@ use bars_report::inspect::{render_json, render_text, InspectedInput};
 use bars_report::Style;
 
 pub fn run(args: InspectArgs) -> anyhow::Result<Exit> {
-    let passwords = Passwords {
-        env: args.password.password_env.clone(),
-        file: args.password.password_file.clone(),
-    };
+    let passwords = Passwords::from(&args.password);
     let (parsed, failed) = read_all(&args.files, &passwords)?;
     let inputs: Vec<InspectedInput> = parsed
         .into_iter()

@@ -1,5 +1,7 @@
 //! One module per command; `run` dispatches.
 
+pub mod check;
+pub mod explain;
 mod inspect;
 
 use crate::args::{Cli, Command};
@@ -10,6 +12,8 @@ use clap::CommandFactory;
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Inspect(args) => inspect::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             let mut buf = Vec::new();
