@@ -11,5 +11,11 @@
 mod util;
 
 mod check;
+mod demo;
 mod inspect;
+mod matching;
+mod onboard;
+mod probe;
+mod scan;
 mod schema;
+mod trust;

@@ -50,6 +50,61 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 an inp
 not be read (the others are still checked) or a usage error.")]
     Check(crate::cmd::check::CheckArgs),
 
+    /// Fetch and diagnose a live endpoint (like `openssl s_client -showcerts`), TLS mutual
+    /// authentication included.
+    #[command(after_help = "\
+Examples:
+  bars-certcheck probe BaRS-INT-X26.Supplier.thirdparty.nhs.uk:443
+  bars-certcheck probe 127.0.0.1:8443 --sni BaRS-INT-X26.Supplier.thirdparty.nhs.uk --env int
+  bars-certcheck probe https://receiver.example.nhs.uk/bars --connect 10.0.0.5 --format json
+  bars-certcheck probe receiver:8443 --pfx proxy-client.pfx --password-env PFX_PASSWORD
+  bars-certcheck probe receiver:8443 --mtls-audit --save-chain presented.pem
+  bars-certcheck probe int.api.service.nhs.uk --env public --format markdown > ticket.md
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (a chain received
+before a failed handshake is still diagnosed); 2 usage error; 3 no certificate was
+received (DNS, refused, timeout, not TLS, alert).")]
+    Probe(crate::cmd::probe::ProbeArgs),
+
+    /// Probe many endpoints concurrently: an expiry and health overview.
+    #[command(after_help = "\
+Examples:
+  bars-certcheck scan endpoints.txt
+  bars-certcheck scan catalogue.csv --concurrency 64 --timeout 5 --format csv > health.csv
+  cat endpoints.json | bars-certcheck scan - --format json
+
+LIST holds one host[:port] or URL per line (# comments), or a CSV with a `host` column
+(optional port, env, name), or a JSON array of strings or such objects.
+Exit codes: 1 if any endpoint has findings at or above --fail-on, else 3 if any endpoint
+gave no chain, else 0; 2 usage error.")]
+    Scan(crate::cmd::scan::ScanArgs),
+
+    /// Make an RSA key and a correct CSR (replaces openssl genpkey + openssl req).
+    #[command(subcommand)]
+    Csr(crate::cmd::csr::CsrCommand),
+
+    /// Make a .pfx from key + certificate + chain, checked first (replaces openssl pkcs12).
+    #[command(subcommand)]
+    Pfx(crate::cmd::pfx::PfxCommand),
+
+    /// The embedded NHS CAs; download and pin-verify an environment's NHS CA.
+    #[command(subcommand)]
+    Ca(crate::cmd::ca::CaCommand),
+
+    /// Is a Receiver's client-CA file right for its environment?
+    #[command(subcommand)]
+    Trust(crate::cmd::trust::TrustCommand),
+
+    /// Which certificate, CSR, key and PFX belong together.
+    #[command(after_help = "\
+Examples:
+  bars-certcheck match barsintreceiver.cer request.csr private.key
+  bars-certcheck match *.pem *.csr *.key receiver.pfx --password-env PFX_PASSWORD --format json
+
+Exit codes: 0 everything given belongs together (or was matched); 1 a mismatch such as
+csr.cert-mismatch; 2 an input could not be read.")]
+    Match(crate::cmd::matching::MatchArgs),
+
     /// What a finding means and how to fix it (without an id: list every id).
     #[command(after_help = "\
 Examples:
@@ -57,6 +112,13 @@ Examples:
   bars-certcheck explain
   bars-certcheck explain name.fqdn-format --format json")]
     Explain(crate::cmd::explain::ExplainArgs),
+
+    /// A local TLS-MA receiver with a planted fault, probed and diagnosed.
+    #[command(after_help = "\
+Examples:
+  bars-certcheck demo
+  bars-certcheck demo --fault incomplete-chain --format json")]
+    Demo(crate::cmd::demo::DemoArgs),
 
     /// Print shell completions for bash, zsh, fish, elvish or PowerShell.
     #[command(after_help = "\

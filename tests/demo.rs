@@ -1,0 +1,1 @@
+//! `demo` integration tests (being written).

@@ -1,0 +1,1 @@
+//! `matching` integration tests (being written).

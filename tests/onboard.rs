@@ -1,0 +1,1 @@
+//! `onboard` integration tests (being written).

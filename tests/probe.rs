@@ -1,0 +1,1 @@
+//! `probe` integration tests (being written).

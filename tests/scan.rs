@@ -1,0 +1,1 @@
+//! `scan` integration tests (being written).
