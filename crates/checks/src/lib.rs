@@ -9,7 +9,9 @@
 mod analyse;
 mod catalogue;
 mod input;
+pub mod matching;
 mod path;
+pub mod trust_lint;
 
 pub use analyse::{analyse, Analysis, CertEntry, ChainResult, Role};
 pub use catalogue::{

@@ -352,6 +352,23 @@ fn der_sequence(contents: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The CN (else the DN) of a Mozilla root.
+fn trust_anchor_name(ta: &rustls_pki_types::TrustAnchor<'_>) -> String {
+    let subject = der_sequence(ta.subject.as_ref());
+    <x509_parser::x509::X509Name<'_> as x509_parser::prelude::FromDer<
+        '_,
+        x509_parser::error::X509Error,
+    >>::from_der(&subject)
+    .ok()
+    .map(|(_, n)| {
+        bars_model::name_common_names(&n)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| bars_model::dn_to_rfc4514(&n))
+    })
+    .unwrap_or_else(|| "a Mozilla root".to_string())
+}
+
 /// When `c` was issued (signature verified) by a Mozilla root, that root's name.
 pub(crate) fn public_root_for(c: &Certificate) -> Option<String> {
     let issuer = der_contents(c.issuer_der())?;
@@ -368,23 +385,20 @@ pub(crate) fn public_root_for(c: &Certificate) -> Option<String> {
         )
         .is_ok()
         {
-            let subject = der_sequence(ta.subject.as_ref());
-            let name = <x509_parser::x509::X509Name<'_> as x509_parser::prelude::FromDer<
-                '_,
-                x509_parser::error::X509Error,
-            >>::from_der(&subject)
-            .ok()
-            .map(|(_, n)| {
-                bars_model::name_common_names(&n)
-                    .into_iter()
-                    .next()
-                    .unwrap_or_else(|| bars_model::dn_to_rfc4514(&n))
-            })
-            .unwrap_or_else(|| "a Mozilla root".to_string());
-            return Some(name);
+            return Some(trust_anchor_name(ta));
         }
     }
     None
+}
+
+/// When `c` is itself a Mozilla root (same name and key), its name.
+pub(crate) fn public_root_name(c: &Certificate) -> Option<String> {
+    let subject = der_contents(c.subject_der())?;
+    let spki = der_contents(c.spki_der())?;
+    webpki_roots::TLS_SERVER_ROOTS
+        .iter()
+        .find(|ta| ta.subject.as_ref() == subject && ta.subject_public_key_info.as_ref() == spki)
+        .map(trust_anchor_name)
 }
 
 #[cfg(test)]

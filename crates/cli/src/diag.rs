@@ -128,6 +128,18 @@ fn level(s: Severity) -> Level {
     }
 }
 
+/// The report view of one finding.
+pub fn finding_view(f: &bars_checks::Finding) -> FindingView {
+    FindingView {
+        id: f.id.to_string(),
+        severity: level(f.severity),
+        title: f.title.clone(),
+        detail: f.detail.clone(),
+        fix: f.fix.clone(),
+        certificate: f.certificate,
+    }
+}
+
 /// The report view of an analysis.
 pub fn report<'a>(
     analysis: &'a Analysis,
@@ -169,18 +181,7 @@ pub fn report<'a>(
             })
             .collect(),
         tls,
-        findings: analysis
-            .findings
-            .iter()
-            .map(|f| FindingView {
-                id: f.id.to_string(),
-                severity: level(f.severity),
-                title: f.title.clone(),
-                detail: f.detail.clone(),
-                fix: f.fix.clone(),
-                certificate: f.certificate,
-            })
-            .collect(),
+        findings: analysis.findings.iter().map(finding_view).collect(),
         notes,
         verdict: bars_checks::verdict(&analysis.findings, fail_on).as_str(),
         now,

@@ -261,7 +261,12 @@ pub fn render_text(r: &Report<'_>, style: &Style) -> String {
         .filter(|(i, _)| !path_members.contains(i))
         .collect();
     if !others.is_empty() {
-        let _ = writeln!(out, "\n{}", style.bold("Other certificates"));
+        let heading = if r.chains.is_empty() {
+            "Certificates"
+        } else {
+            "Other certificates"
+        };
+        let _ = writeln!(out, "\n{}", style.bold(heading));
         for (i, c) in others {
             let _ = writeln!(
                 out,

@@ -1,0 +1,324 @@
+//! `trust lint`: is a Receiver's client-CA file (nginx `ssl_client_certificate`, a Java
+//! truststore exported to PEM, a Kestrel CA bundle) right for its environment? It must hold
+//! the environment's current (G2) issuing sub-CA and its root, and nothing that widens who
+//! may connect.
+
+use crate::catalogue::trust as t;
+use crate::input::{Options, Source};
+use crate::Finding;
+use bars_model::Certificate;
+use bars_nhs::{CaPurpose, CaRole, Environment, Generation, NhsCa};
+
+/// What the lint found.
+#[derive(Clone, Debug)]
+pub struct TrustReport {
+    /// The file's certificates, in order, with their role (`root` for self-signed,
+    /// `intermediate` for other CAs, `leaf` otherwise).
+    pub certificates: Vec<(Certificate, Source, &'static str)>,
+    /// Findings, most severe first.
+    pub findings: Vec<Finding>,
+    /// The environment's issuing sub-CA the server should pin client verification to
+    /// (its RFC 4514 DN), when known.
+    pub pin_issuer: Option<String>,
+}
+
+/// The environment's current CAs a client-CA file must hold: the G2 endpoint sub-CA and
+/// the G2 root.
+pub fn required_cas(env: Environment) -> Vec<&'static NhsCa> {
+    bars_nhs::EMBEDDED
+        .iter()
+        .filter(|c| {
+            c.env == env
+                && c.generation == Generation::G2
+                && (c.role == CaRole::Root || c.purpose == CaPurpose::EndpointTls)
+        })
+        .collect()
+}
+
+fn label(i: usize, c: &Certificate) -> String {
+    format!("certificate #{i} ({})", c.summary().subject)
+}
+
+/// Lints the certificates of a client-CA file for `env` (`int` or `prod`). `--ca`
+/// certificates tagged for `env` (or untagged) in `opts` are CAs the file must also hold
+/// and may hold (a private test hierarchy); with `opts.use_embedded` off only they are
+/// required.
+pub fn lint(certs: &[(Certificate, Source)], env: Environment, opts: &Options) -> TrustReport {
+    let mut findings = Vec::new();
+    let expected_extra: Vec<&Certificate> = opts
+        .extra_cas
+        .iter()
+        .filter(|x| x.env.is_none_or(|e| e == env))
+        .map(|x| &x.cert)
+        .collect();
+    let held = |sha: &str| certs.iter().any(|(c, _)| c.summary().sha256 == sha);
+    let mut entries = Vec::with_capacity(certs.len());
+    for (i, (c, src)) in certs.iter().enumerate() {
+        let s = c.summary();
+        let l = label(i, c);
+        let role = if s.self_issued {
+            "root"
+        } else if s.is_ca {
+            "intermediate"
+        } else {
+            "leaf"
+        };
+        entries.push((c.clone(), src.clone(), role));
+        if s.not_after_unix < opts.at {
+            findings.push(t::EXPIRED.finding(Some(i), format!("{l} expired on {}", s.not_after)));
+        }
+        if expected_extra
+            .iter()
+            .any(|x| x.summary().sha256 == s.sha256)
+        {
+            continue;
+        }
+        if let Some(ca) = bars_nhs::find_by_sha256(&s.sha256) {
+            classify_nhs(&mut findings, i, &l, ca, env);
+            continue;
+        }
+        if let Some(o) = bars_nhs::find_other_by_sha256(&s.sha256) {
+            findings.push(t::OTHER_ENV.finding(
+                Some(i),
+                format!(
+                    "{l} is {}, a CA of {}, not of {}",
+                    o.common_name,
+                    o.label(),
+                    env_name(env)
+                ),
+            ));
+            continue;
+        }
+        if let Some(genuine) = new_genuine_nhs_ca(c, env) {
+            // A re-issued NHS CA the tool does not embed yet, verified against the
+            // environment's root: acceptable.
+            let _ = genuine;
+            continue;
+        }
+        if let Some(name) = crate::path::public_root_name(c) {
+            findings.push(t::TOO_BROAD.finding(
+                Some(i),
+                format!("{l} is the public web root {name}: every certificate the public CAs issue would be accepted"),
+            ));
+            continue;
+        }
+        let lookalike = bars_nhs::find_by_subject_der(c.subject_der())
+            .first()
+            .map(|ca| ca.common_name);
+        let detail = match (lookalike, s.is_ca) {
+            (Some(cn), _) => format!(
+                "{l} has the name of {cn} but is not the genuine NHS certificate (SHA-256 {}): a look-alike CA",
+                s.sha256
+            ),
+            (None, true) => format!(
+                "{l} is not an NHS CA of {}: anyone it issues certificates to could connect",
+                env_name(env)
+            ),
+            (None, false) => format!(
+                "{l} is not a CA certificate: a client-CA file should hold only the environment's CAs"
+            ),
+        };
+        findings.push(t::TOO_BROAD.finding(Some(i), detail));
+    }
+    if opts.use_embedded {
+        for ca in required_cas(env) {
+            if !held(ca.sha256) && !certs.iter().any(|(c, _)| same_ca_reissued(c, ca, env)) {
+                findings.push(t::MISSING_ENV_CA.finding(
+                    None,
+                    format!(
+                        "the file does not hold {} ({} {}, SHA-256 {})",
+                        ca.common_name,
+                        env_name(env),
+                        if ca.role == CaRole::Root {
+                            "root"
+                        } else {
+                            "issuing sub-CA"
+                        },
+                        ca.sha256
+                    ),
+                ));
+            }
+        }
+    }
+    for x in &expected_extra {
+        if !held(&x.summary().sha256) {
+            findings.push(t::MISSING_ENV_CA.finding(
+                None,
+                format!(
+                    "the file does not hold {} (given with --ca for {})",
+                    x.summary().subject,
+                    env_name(env)
+                ),
+            ));
+        }
+    }
+    findings.sort_by(|a, b| {
+        (a.severity, a.id, a.certificate, &a.detail).cmp(&(
+            b.severity,
+            b.id,
+            b.certificate,
+            &b.detail,
+        ))
+    });
+    let pin_issuer = if opts.use_embedded {
+        required_cas(env)
+            .into_iter()
+            .find(|c| c.role == CaRole::Intermediate)
+            .and_then(|c| c.certificate().ok())
+            .map(|c| c.summary().subject.clone())
+    } else {
+        expected_extra
+            .iter()
+            .find(|c| !c.summary().self_issued)
+            .map(|c| c.summary().subject.clone())
+    };
+    TrustReport {
+        certificates: entries,
+        findings,
+        pin_issuer,
+    }
+}
+
+fn env_name(env: Environment) -> String {
+    env.as_str().to_uppercase()
+}
+
+fn classify_nhs(findings: &mut Vec<Finding>, i: usize, l: &str, ca: &NhsCa, env: Environment) {
+    if ca.env != env {
+        findings.push(t::OTHER_ENV.finding(
+            Some(i),
+            format!(
+                "{l} is {}, a {} CA, on a Receiver for {}",
+                ca.common_name,
+                env_name(ca.env),
+                env_name(env)
+            ),
+        ));
+        return;
+    }
+    if ca.generation == Generation::Legacy {
+        let succ = ca
+            .successor_ca()
+            .map(|s| s.common_name)
+            .unwrap_or("the G2 CA of the environment");
+        findings.push(t::LEGACY.finding(
+            Some(i),
+            format!(
+                "{l} is the retired legacy CA {}; its successor is {succ}",
+                ca.common_name
+            ),
+        ));
+        if ca.role == CaRole::Root && ca.env == Environment::Int {
+            findings.push(t::TOO_BROAD.finding(
+                Some(i),
+                format!(
+                    "{l} is {}, which also anchors the DEP, DEV and training sub-CAs: their certificates would be accepted",
+                    ca.common_name
+                ),
+            ));
+        }
+    }
+    if ca.purpose == CaPurpose::People {
+        findings.push(t::TOO_BROAD.finding(
+            Some(i),
+            format!(
+                "{l} is {}, which issues people's smartcard certificates, not endpoint certificates",
+                ca.common_name
+            ),
+        ));
+    }
+}
+
+/// A CA certificate with the same name as an embedded current CA of `env`, signed by the
+/// environment's G2 root (a re-issue the tool does not embed yet).
+fn new_genuine_nhs_ca(c: &Certificate, env: Environment) -> Option<&'static NhsCa> {
+    required_cas(env)
+        .into_iter()
+        .find(|ca| same_ca_reissued(c, ca, env))
+}
+
+fn same_ca_reissued(c: &Certificate, ca: &NhsCa, env: Environment) -> bool {
+    if ca.subject_der() != Some(c.subject_der()) || !c.summary().is_ca {
+        return false;
+    }
+    required_cas(env)
+        .into_iter()
+        .filter(|r| r.role == CaRole::Root)
+        .filter_map(|r| r.certificate().ok())
+        .any(|root| root.subject_der() == c.issuer_der() && c.verify_issued_by(root).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nhs(id: &str) -> (Certificate, Source) {
+        let ca = bars_nhs::find_by_id(id).unwrap();
+        (ca.certificate().unwrap().clone(), Source::File(id.into()))
+    }
+
+    fn ids(r: &TrustReport) -> Vec<&'static str> {
+        let mut v: Vec<_> = r.findings.iter().map(|f| f.id).collect();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn the_right_int_file_is_clean() {
+        let opts = Options::new(1_800_000_000);
+        let r = lint(
+            &[
+                nhs("nhs-int-authentication-g2"),
+                nhs("nhs-ptl-root-authority-g2"),
+            ],
+            Environment::Int,
+            &opts,
+        );
+        assert!(r.findings.is_empty(), "{:?}", r.findings);
+        assert_eq!(
+            r.pin_issuer.as_deref(),
+            Some("CN=NHS INT Authentication G2,OU=CA,O=nhs,C=GB")
+        );
+    }
+
+    #[test]
+    fn prod_cas_on_an_int_receiver() {
+        let opts = Options::new(1_800_000_000);
+        let r = lint(
+            &[nhs("nhs-authentication-g2"), nhs("nhs-root-authority-g2")],
+            Environment::Int,
+            &opts,
+        );
+        assert_eq!(ids(&r), ["trust.missing-env-ca", "trust.other-env"]);
+    }
+
+    #[test]
+    fn legacy_ptl_root_alone_is_too_broad_legacy_and_missing() {
+        let opts = Options::new(1_800_000_000);
+        let r = lint(&[nhs("nhs-ptl-root-authority")], Environment::Int, &opts);
+        let got = ids(&r);
+        for want in ["trust.missing-env-ca", "trust.too-broad", "trust.legacy"] {
+            assert!(got.contains(&want), "{want}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn expired_legacy_prod_root() {
+        let opts = Options::new(1_800_000_000);
+        let r = lint(
+            &[
+                nhs("nhs-authentication-g2"),
+                nhs("nhs-root-authority-g2"),
+                nhs("nhs-root-authority"),
+            ],
+            Environment::Prod,
+            &opts,
+        );
+        let got = ids(&r);
+        assert!(
+            got.contains(&"trust.expired") && got.contains(&"trust.legacy"),
+            "{got:?}"
+        );
+        assert!(!got.contains(&"trust.missing-env-ca"), "{got:?}");
+    }
+}
