@@ -500,6 +500,16 @@ fn check_leaf(
                     format!("the path from {leaf_label} ends at {rl}, which is not one of {want}"),
                 );
             }
+            (End::TooLong, _) => {
+                cx.add(
+                    &chain::INCOMPLETE,
+                    Some(leaf),
+                    format!(
+                        "the path from {leaf_label} runs past {} certificates without reaching a trusted root; bars-certcheck follows no further (TLS clients give up long before)",
+                        crate::path::MAX_DEPTH
+                    ),
+                );
+            }
             (End::Dangling, _) => {
                 let end = result.path.last().copied().unwrap_or(leaf);
                 if !bad_on_path.is_empty() {

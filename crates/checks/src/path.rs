@@ -9,8 +9,8 @@ use std::collections::HashSet;
 
 /// Most signature verifications one search may spend.
 const BUDGET: usize = 200;
-/// Longest path considered (leaf included).
-const MAX_DEPTH: usize = 10;
+/// Longest path considered (leaf included); longer chains are refused by every TLS client.
+pub(crate) const MAX_DEPTH: usize = 16;
 
 /// One certificate known to the analysis.
 #[derive(Debug)]
@@ -39,6 +39,8 @@ pub(crate) enum End {
     SelfSigned,
     /// At a certificate whose issuer is not held (or none verified).
     Dangling,
+    /// The path reached [`MAX_DEPTH`] certificates without reaching an anchor.
+    TooLong,
 }
 
 /// The outcome of one search.
@@ -265,7 +267,7 @@ impl Search<'_> {
             return false;
         }
         if depth >= MAX_DEPTH {
-            self.record(path, End::Dangling);
+            self.record(path, End::TooLong);
             return false;
         }
         let mut any = false;

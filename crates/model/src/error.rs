@@ -83,6 +83,11 @@ pub enum ReadErrorKind {
         /// The limit in force.
         limit: usize,
     },
+    /// More problems than are worth listing; the rest of the input was not read.
+    TooManyProblems {
+        /// How many were listed.
+        limit: usize,
+    },
 }
 
 impl fmt::Display for ReadErrorKind {
@@ -111,6 +116,10 @@ impl fmt::Display for ReadErrorKind {
                 write!(f, "wrong password for {what} (or the file is damaged)")
             }
             ReadErrorKind::Unsupported(what) => write!(f, "unsupported: {what}"),
+            ReadErrorKind::TooManyProblems { limit } => write!(
+                f,
+                "more than {limit} problems; the rest of the file was not read"
+            ),
             ReadErrorKind::TooManyItems { limit } => write!(
                 f,
                 "more than {limit} certificates, keys or requests; the rest was not read"

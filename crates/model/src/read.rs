@@ -178,6 +178,10 @@ fn lenient_base64() -> base64::engine::GeneralPurpose {
     )
 }
 
+/// Most problems reported for one input; then reading stops (a file of 100,000 broken
+/// PEM blocks gives a dozen lines, not 100,000).
+const MAX_ERRORS: usize = 10;
+
 /// One PEM block as split from the text.
 struct Block<'t> {
     number: usize,
@@ -196,6 +200,16 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn error(&mut self, kind: ReadErrorKind) {
+        if self.out.errors.len() >= MAX_ERRORS {
+            if !self.full {
+                self.full = true;
+                self.out.errors.push(ReadError::new(
+                    self.name,
+                    ReadErrorKind::TooManyProblems { limit: MAX_ERRORS },
+                ));
+            }
+            return;
+        }
         self.out.errors.push(ReadError::new(self.name, kind));
     }
 
@@ -203,7 +217,8 @@ impl Reader<'_> {
         let kind = match kind {
             k @ (ReadErrorKind::NeedPassword { .. }
             | ReadErrorKind::BadPassword { .. }
-            | ReadErrorKind::TooManyItems { .. }) => k,
+            | ReadErrorKind::TooManyItems { .. }
+            | ReadErrorKind::TooManyProblems { .. }) => k,
             ReadErrorKind::BadPem { reason, .. } => ReadErrorKind::BadPem { block, reason },
             other => ReadErrorKind::BadPem {
                 block,
