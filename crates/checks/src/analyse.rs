@@ -514,7 +514,24 @@ fn check_leaf(
                 let end = result.path.last().copied().unwrap_or(leaf);
                 if !bad_on_path.is_empty() {
                     cx.add(&chain::UNTRUSTED, Some(leaf), format!("the path from {leaf_label} reaches a look-alike CA whose signature does not verify"));
-                } else if !(end == leaf && pfx_only.is_some()) {
+                } else if end != leaf {
+                    // The certificates given form a path that ends at a CA the tool does
+                    // not know: a foreign hierarchy, not a missing intermediate.
+                    let el = cx.label(end);
+                    let issuer = cx
+                        .pool
+                        .cert(end)
+                        .map(|x| x.summary().issuer.clone())
+                        .unwrap_or_default();
+                    let want = env
+                        .map(|e| format!("the {} anchors", e.as_str()))
+                        .unwrap_or_else(|| "any known anchor".into());
+                    cx.add(
+                        &chain::UNTRUSTED,
+                        Some(leaf),
+                        format!("the path from {leaf_label} ends at {el}, issued by {issuer}, which is not one of {want}"),
+                    );
+                } else if pfx_only.is_none() {
                     let el = cx.label(end);
                     let issuer = cx
                         .pool
