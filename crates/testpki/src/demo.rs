@@ -1,0 +1,139 @@
+//! An in-memory INT-like test PKI for `bars-certcheck demo` and for TLS tests.
+
+use crate::keys::{self, KeyKind};
+use crate::pki::{serial_for, Hierarchy, HierarchySpec, LeafSpec, Validity};
+use crate::Result;
+use rcgen::{Certificate, KeyPair};
+use time::{Duration, OffsetDateTime};
+
+/// The demo's server name (an INT BaRS Receiver).
+pub const DEMO_SERVER_FQDN: &str = "BaRS-INT-X26.Supplier.thirdparty.nhs.uk";
+/// The demo's client certificate CN (standing in for the BaRS proxy's).
+pub const DEMO_CLIENT_CN: &str = "bars-proxy.test.nhs.uk";
+
+/// A fresh INT-like test PKI: the `BaRS TEST INT` root and sub-CA, a server leaf and a
+/// client leaf, each with its key. Nothing is written to disk.
+#[derive(Debug)]
+pub struct DemoPki {
+    /// Root and sub-CA (use it to issue more, e.g. a planted fault).
+    pub hierarchy: Hierarchy,
+    /// The server leaf for [`DEMO_SERVER_FQDN`]: NHS shape, no SAN, serverAuth + clientAuth.
+    pub server: Certificate,
+    /// The server leaf's key (RSA-2048).
+    pub server_key: KeyPair,
+    /// The client leaf for [`DEMO_CLIENT_CN`]: clientAuth only.
+    pub client: Certificate,
+    /// The client leaf's key (RSA-2048).
+    pub client_key: KeyPair,
+}
+
+impl DemoPki {
+    /// The root certificate, PEM (what a client or `--ca int:` trusts).
+    pub fn root_pem(&self) -> String {
+        self.hierarchy.root.pem()
+    }
+    /// The sub-CA certificate, PEM.
+    pub fn subca_pem(&self) -> String {
+        self.hierarchy.subca.pem()
+    }
+    /// Server leaf + sub-CA, PEM (what the server must send).
+    pub fn server_chain_pem(&self) -> String {
+        self.hierarchy.chain_pem(&self.server)
+    }
+    /// The server key, PKCS#8 PEM.
+    pub fn server_key_pem(&self) -> String {
+        self.server_key.serialize_pem()
+    }
+    /// The server key, PKCS#8 DER.
+    pub fn server_key_der(&self) -> Vec<u8> {
+        self.server_key.serialize_der()
+    }
+    /// Client leaf + sub-CA, PEM.
+    pub fn client_chain_pem(&self) -> String {
+        self.hierarchy.chain_pem(&self.client)
+    }
+    /// The client key, PKCS#8 PEM.
+    pub fn client_key_pem(&self) -> String {
+        self.client_key.serialize_pem()
+    }
+    /// The client key, PKCS#8 DER.
+    pub fn client_key_der(&self) -> Vec<u8> {
+        self.client_key.serialize_der()
+    }
+}
+
+/// [`demo_at`] now.
+pub fn demo() -> Result<DemoPki> {
+    demo_at(OffsetDateTime::now_utc())
+}
+
+/// A fresh demo PKI whose certificates are valid around `now`: CAs from a day before to
+/// ten years after, leaves from an hour before to a year after. Four RSA-2048 keys are
+/// generated (about half a second).
+pub fn demo_at(now: OffsetDateTime) -> Result<DemoPki> {
+    let ca_window = Validity::around(now, Duration::days(1), Duration::days(3650));
+    let leaf_window = Validity::around(now, Duration::hours(1), Duration::days(365));
+    let hierarchy = Hierarchy::new(
+        &HierarchySpec::test("INT")?.with_validity(ca_window),
+        keys::generate(KeyKind::Rsa2048)?,
+        keys::generate(KeyKind::Rsa2048)?,
+    )?;
+    let server_key = keys::generate(KeyKind::Rsa2048)?;
+    let server = hierarchy.issue(
+        &LeafSpec::nhs(DEMO_SERVER_FQDN)?
+            .with_validity(leaf_window)
+            .with_serial(serial_for("demo/server")),
+        &server_key,
+    )?;
+    let client_key = keys::generate(KeyKind::Rsa2048)?;
+    let client = hierarchy.issue(
+        &LeafSpec::client(DEMO_CLIENT_CN)?
+            .with_validity(leaf_window)
+            .with_serial(serial_for("demo/client")),
+        &client_key,
+    )?;
+    Ok(DemoPki {
+        hierarchy,
+        server,
+        server_key,
+        client,
+        client_key,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use x509_parser::prelude::*;
+
+    #[test]
+    fn demo_chain_verifies_and_is_current() {
+        let now = OffsetDateTime::now_utc();
+        let d = demo_at(now).unwrap();
+        let (_, root) = X509Certificate::from_der(d.hierarchy.root.der()).unwrap();
+        let (_, subca) = X509Certificate::from_der(d.hierarchy.subca.der()).unwrap();
+        let (_, server) = X509Certificate::from_der(d.server.der()).unwrap();
+        let (_, client) = X509Certificate::from_der(d.client.der()).unwrap();
+        subca.verify_signature(Some(root.public_key())).unwrap();
+        server.verify_signature(Some(subca.public_key())).unwrap();
+        client.verify_signature(Some(subca.public_key())).unwrap();
+        let t = ASN1Time::from(now);
+        for c in [&root, &subca, &server, &client] {
+            assert!(c.validity().is_valid_at(t));
+        }
+        assert_eq!(
+            server.subject().to_string(),
+            format!("O=nhs, OU=Devices, CN={DEMO_SERVER_FQDN}")
+        );
+        let eku = client.extended_key_usage().unwrap().unwrap().value;
+        assert!(eku.client_auth && !eku.server_auth);
+        assert!(d
+            .server_key_pem()
+            .starts_with("-----BEGIN PRIVATE KEY-----"));
+        assert_eq!(d.server_chain_pem().matches("BEGIN CERTIFICATE").count(), 2);
+        assert!(!d.client_key_der().is_empty() && !d.server_key_der().is_empty());
+        assert!(d.root_pem() != d.subca_pem());
+        assert!(d.client_key_pem() != d.server_key_pem());
+        assert_eq!(d.client_chain_pem().matches("BEGIN CERTIFICATE").count(), 2);
+    }
+}
