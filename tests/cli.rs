@@ -17,5 +17,6 @@ mod matching;
 mod onboard;
 mod probe;
 mod scan;
+mod scenarios;
 mod schema;
 mod trust;
