@@ -19,4 +19,5 @@ mod probe;
 mod scan;
 mod scenarios;
 mod schema;
+mod secrets;
 mod trust;
