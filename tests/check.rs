@@ -607,3 +607,23 @@ fn every_format_renders() {
         assert!(!r.stdout.contains("PRIVATE KEY"), "{r}");
     }
 }
+
+#[test]
+fn public_chain_anchors_at_the_mozilla_root_that_was_sent() {
+    let r = run(&[
+        "check".as_ref(),
+        shared("corpus/58-microsoft-com-chain.pem").as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--at".as_ref(),
+        "2026-06-01T00:00:00Z".as_ref(),
+    ]);
+    r.code(0);
+    let doc = r.json();
+    assert_eq!(doc["environment"], "public", "{r}");
+    assert_eq!(doc["chain"]["complete"], true);
+    assert_eq!(doc["chain"]["trusted_by"], "DigiCert Global Root G2");
+    assert_eq!(doc["chain"]["path"], serde_json::json!([0, 1, 2, 3]));
+    assert_eq!(ids(&r), ["chain.root-sent"]);
+    assert_valid(&doc);
+}

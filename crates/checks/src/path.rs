@@ -250,7 +250,40 @@ impl Search<'_> {
             return true;
         }
         let self_issued = c.summary().self_issued;
-        if matches!(self.env, None | Some(Environment::Public)) && !(depth == 1 && self_issued) {
+        let public_ok = matches!(self.env, None | Some(Environment::Public));
+        if public_ok && depth > 1 {
+            if let Some(name) = public_root_name(c) {
+                self.best = Some(PathResult {
+                    path: path.clone(),
+                    end: End::Anchored,
+                    trusted_by: Some(name),
+                    public: true,
+                    bad: Vec::new(),
+                });
+                return true;
+            }
+        }
+        if public_ok && !(depth == 1 && self_issued) {
+            // A Mozilla root that was sent ends the path at itself (chain.root-sent), not
+            // one step before it.
+            let held_root = self.pool.nodes.iter().enumerate().find(|(j, n)| {
+                !path.contains(j)
+                    && n.cert.subject_der() == c.issuer_der()
+                    && public_root_name(&n.cert).is_some()
+                    && c.verify_issued_by(&n.cert).is_ok()
+            });
+            if let Some((j, n)) = held_root {
+                let name = public_root_name(&n.cert);
+                path.push(j);
+                self.best = Some(PathResult {
+                    path: path.clone(),
+                    end: End::Anchored,
+                    trusted_by: name,
+                    public: true,
+                    bad: Vec::new(),
+                });
+                return true;
+            }
             if let Some(name) = public_root_for(c) {
                 self.best = Some(PathResult {
                     path: path.clone(),
