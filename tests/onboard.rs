@@ -3,9 +3,9 @@
 //! only to files and to a local HTTP server on 127.0.0.1.
 
 use crate::schema::assert_valid;
-use crate::util::Run;
+use crate::util::{shared, Run};
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const INT_FQDN: &str = "BaRS-INT-X26.Supplier.thirdparty.nhs.uk";
@@ -68,6 +68,13 @@ fn openssl_ok(dir: &Path, args: &[&str]) -> String {
     out
 }
 
+/// openssl with whitespace-separated arguments (none of them holds a space).
+#[track_caller]
+fn ossl(dir: &Path, args: &str) -> String {
+    let args: Vec<&str> = args.split_whitespace().collect();
+    openssl_ok(dir, &args)
+}
+
 fn mode(p: &Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
@@ -90,6 +97,10 @@ fn serious(r: &Run) -> Vec<String> {
         .filter(|f| f["severity"] != "info")
         .map(|f| f["id"].as_str().unwrap().to_string())
         .collect()
+}
+
+fn nhs(rel: &str) -> PathBuf {
+    shared(&format!("nhs-pki/{rel}"))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -476,4 +487,398 @@ fn csr_new_encrypted_key_opens_with_its_password_only() {
         r.code(2);
         assert!(files(e).is_empty(), "{r}");
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// pfx build: a PKI made by openssl, the leaf's key and CSR made by `csr new`.
+
+struct Pki {
+    dir: tempfile::TempDir,
+}
+
+impl Pki {
+    fn d(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// root → sub-CA → BaRS INT leaf (O=nhs, OU=Devices, CN=<fqdn>; serverAuth+clientAuth),
+/// the leaf's key from `csr new`; another key; a leaf whose openssl key is encrypted
+/// with "kpw".
+fn pki() -> Pki {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("ca.ext"),
+        "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n\
+         subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("leaf.ext"),
+        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n\
+         extendedKeyUsage=serverAuth,clientAuth\nsubjectKeyIdentifier=hash\n\
+         authorityKeyIdentifier=keyid\n",
+    )
+    .unwrap();
+    let rsa = "genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048";
+    for k in ["root", "sub", "other"] {
+        ossl(d, &format!("{rsa} -out {k}.key"));
+    }
+    ossl(
+        d,
+        "req -x509 -new -key root.key -subj /C=GB/O=openssl-test/OU=CA/CN=OpenSSL-Test-INT-Root \
+         -days 3650 -addext basicConstraints=critical,CA:TRUE \
+         -addext keyUsage=critical,keyCertSign,cRLSign -addext subjectKeyIdentifier=hash \
+         -out root.pem",
+    );
+    ossl(
+        d,
+        "req -new -key sub.key -subj /C=GB/O=openssl-test/OU=CA/CN=OpenSSL-Test-INT-Sub -out sub.csr",
+    );
+    ossl(
+        d,
+        "x509 -req -in sub.csr -CA root.pem -CAkey root.key -set_serial 2 -days 3000 \
+         -extfile ca.ext -out sub.pem",
+    );
+    run_in(
+        d,
+        &[
+            "csr",
+            "new",
+            "--fqdn",
+            INT_FQDN,
+            "--key-out",
+            "leaf.key",
+            "--csr-out",
+            "leaf.csr",
+        ],
+        &[],
+    )
+    .code(0);
+    // The NHS issues O=nhs, OU=Devices, CN=<fqdn> from the CN-only request.
+    ossl(
+        d,
+        &format!(
+            "x509 -req -in leaf.csr -CA sub.pem -CAkey sub.key -set_serial 3 -days 365 \
+             -extfile leaf.ext -subj /O=nhs/OU=Devices/CN={INT_FQDN} -out leaf.cer"
+        ),
+    );
+    ossl(d, &format!("{rsa} -aes256 -pass pass:kpw -out enc.key"));
+    ossl(
+        d,
+        &format!("req -new -key enc.key -passin pass:kpw -subj /CN={INT_FQDN} -out enc.csr"),
+    );
+    ossl(
+        d,
+        "x509 -req -in enc.csr -CA sub.pem -CAkey sub.key -set_serial 4 -days 365 \
+         -extfile leaf.ext -out enc.cer",
+    );
+    Pki { dir }
+}
+
+const PFX_ENV: [(&str, &str); 2] = [("PFX_PW", "pfx-pass"), ("KEY_PW", "kpw")];
+
+/// `pfx build` with whitespace-separated arguments, in the PKI's directory.
+fn pfx_build(p: &Pki, args: &str) -> Run {
+    pfx_build_env(p, args, &PFX_ENV)
+}
+
+fn pfx_build_env(p: &Pki, args: &str, env: &[(&str, &str)]) -> Run {
+    let mut a = vec!["pfx", "build"];
+    a.extend(args.split_whitespace());
+    run_in(p.d(), &a, env)
+}
+
+/// The good inputs of the test PKI, with `out` as --out.
+fn good(out: &str) -> String {
+    format!(
+        "--cert leaf.cer --key leaf.key --chain sub.pem --ca int:root.pem --out {out} \
+         --password-env PFX_PW"
+    )
+}
+
+/// `openssl pkcs12 -info` of `file`, and everything it holds as PEM.
+fn pkcs12_info(p: &Pki, file: &str, legacy: bool) -> (String, String) {
+    let flag = if legacy { " -legacy" } else { "" };
+    let info = ossl(
+        p.d(),
+        &format!("pkcs12 -info -noout -passin pass:pfx-pass -in {file}{flag}"),
+    );
+    let dump = ossl(
+        p.d(),
+        &format!("pkcs12 -in {file} -passin pass:pfx-pass -nodes{flag}"),
+    );
+    (info, dump)
+}
+
+fn check_pfx(p: &Pki, file: &str) -> Run {
+    run_in(
+        p.d(),
+        &[
+            "check",
+            file,
+            "--password-env",
+            "PFX_PW",
+            "--ca",
+            "int:root.pem",
+            "--format",
+            "json",
+            "--fail-on",
+            "warning",
+        ],
+        &PFX_ENV,
+    )
+}
+
+#[test]
+fn pfx_build_modern_and_legacy_open_with_openssl_and_check_clean() {
+    let p = pki();
+    let r = pfx_build(&p, &good("modern.pfx"));
+    r.code(0);
+    assert_eq!(mode(&p.d().join("modern.pfx")), 0o600);
+    assert!(r.stdout.contains("OpenSSL-Test-INT-Sub"), "{r}");
+    let (info, dump) = pkcs12_info(&p, "modern.pfx", false);
+    for want in ["AES-256-CBC", "PBKDF2", "hmacWithSHA256", "MAC: sha256"] {
+        assert!(info.contains(want), "{want}: {info}");
+    }
+    // Leaf + intermediate, not the root; one key, linked to the leaf.
+    assert_eq!(dump.matches("BEGIN CERTIFICATE").count(), 2, "{dump}");
+    let subjects: Vec<&str> = dump.lines().filter(|l| l.starts_with("subject=")).collect();
+    assert!(subjects.iter().all(|l| !l.contains("INT-Root")), "{dump}");
+    assert!(subjects.iter().any(|l| l.contains("INT-Sub")), "{dump}");
+    assert_eq!(dump.matches("BEGIN PRIVATE KEY").count(), 1);
+    assert!(dump.matches("localKeyID").count() >= 2, "{dump}");
+    // The key inside is the key made by `csr new`.
+    std::fs::write(p.d().join("dump.pem"), &dump).unwrap();
+    assert_eq!(
+        ossl(p.d(), "pkey -in dump.pem -pubout"),
+        ossl(p.d(), "pkey -in leaf.key -pubout")
+    );
+    let r = check_pfx(&p, "modern.pfx");
+    r.code(0);
+    assert!(serious(&r).is_empty(), "{r}");
+    assert_eq!(r.json()["chain"]["complete"], true);
+    assert_valid(&r.json());
+
+    let r = pfx_build(&p, &format!("{} --legacy", good("legacy.pfx")));
+    r.code(0);
+    let (info, dump) = pkcs12_info(&p, "legacy.pfx", true);
+    assert!(info.contains("pbeWithSHA1And3-KeyTripleDES-CBC"), "{info}");
+    assert!(
+        info.contains("MAC: sha1") && !info.contains("AES"),
+        "{info}"
+    );
+    assert_eq!(dump.matches("BEGIN CERTIFICATE").count(), 2, "{dump}");
+    let r = check_pfx(&p, "legacy.pfx");
+    r.code(0);
+    assert!(serious(&r).is_empty(), "{r}");
+}
+
+#[test]
+fn pfx_build_completes_and_orders_the_chain() {
+    let p = pki();
+    let d = p.d();
+    let cat = |name: &str, parts: &[&str]| {
+        let text: String = parts
+            .iter()
+            .map(|f| std::fs::read_to_string(d.join(f)).unwrap())
+            .collect();
+        std::fs::write(d.join(name), text).unwrap();
+    };
+    cat("full.pem", &["leaf.cer", "sub.pem", "root.pem"]);
+    cat("reversed.pem", &["root.pem", "sub.pem"]);
+    ossl(
+        d,
+        "req -x509 -new -key other.key -subj /CN=Unrelated-CA -days 30 \
+         -addext basicConstraints=critical,CA:TRUE -out other-ca.pem",
+    );
+    let cases = [
+        // Intermediates after the leaf in --cert; the root is left out.
+        "--cert full.pem",
+        // --chain in the wrong order, with the root.
+        "--cert leaf.cer --chain reversed.pem",
+        // Completed from --ca (as from the embedded NHS CAs).
+        "--cert leaf.cer --ca int:sub.pem",
+        // An unrelated CA in --chain is left out, and says so.
+        "--cert leaf.cer --chain sub.pem --chain other-ca.pem",
+    ];
+    for (n, case) in cases.iter().enumerate() {
+        let out = format!("c{n}.pfx");
+        let r = pfx_build(
+            &p,
+            &format!("{case} --key leaf.key --ca int:root.pem --out {out} --password-env PFX_PW"),
+        );
+        r.code(0);
+        if n == 3 {
+            assert!(r.stderr.contains("leaving out CN=Unrelated-CA"), "{r}");
+        }
+        let (_, dump) = pkcs12_info(&p, &out, false);
+        assert_eq!(
+            dump.matches("BEGIN CERTIFICATE").count(),
+            2,
+            "{case}: {dump}"
+        );
+        let r = check_pfx(&p, &out);
+        r.code(0);
+        assert!(serious(&r).is_empty(), "{case}: {r}");
+    }
+}
+
+#[test]
+fn pfx_build_refuses_and_writes_nothing() {
+    let p = pki();
+    let cases = [
+        // The wrong key.
+        (
+            "--key other.key --chain sub.pem --ca int:root.pem",
+            "key.mismatch",
+        ),
+        // The intermediate missing and unknown.
+        ("--key leaf.key --ca int:root.pem", "chain.incomplete"),
+        // The root unknown: the path ends nowhere the environment trusts.
+        (
+            "--key leaf.key --chain sub.pem --env int",
+            "chain.incomplete",
+        ),
+        (
+            "--key leaf.key --chain sub.pem --chain root.pem --env int",
+            "chain.untrusted",
+        ),
+        // Expired (judged at a later time).
+        (
+            "--key leaf.key --chain sub.pem --ca int:root.pem --at 2099-01-01T00:00:00Z",
+            "cert.expired",
+        ),
+    ];
+    for (args, reason) in cases {
+        let r = pfx_build(
+            &p,
+            &format!("--cert leaf.cer {args} --out x.pfx --password-env PFX_PW"),
+        );
+        r.code(1);
+        assert!(r.stderr.contains(reason), "{reason}: {r}");
+        assert!(r.stderr.contains("nothing was written"), "{r}");
+        assert!(!p.d().join("x.pfx").exists(), "{r}");
+    }
+    let r = pfx_build(
+        &p,
+        "--cert leaf.cer --key leaf.key --ca int:root.pem --out x.pfx --password-env PFX_PW",
+    );
+    assert!(
+        r.stderr.contains("OpenSSL-Test-INT-Sub"),
+        "names the missing CA: {r}"
+    );
+    assert!(files(p.d()).iter().all(|f| !f.contains(".tmp")));
+
+    // An existing --out: refused without --force, replaced with it.
+    std::fs::write(p.d().join("x.pfx"), "old").unwrap();
+    let r = pfx_build(&p, &good("x.pfx"));
+    r.code(1);
+    assert!(r.stderr.contains("already exists"), "{r}");
+    assert_eq!(std::fs::read_to_string(p.d().join("x.pfx")).unwrap(), "old");
+    let r = pfx_build(&p, &format!("{} --force", good("x.pfx")));
+    r.code(0);
+    assert!(r.stderr.contains("replacing"), "{r}");
+    pkcs12_info(&p, "x.pfx", false);
+    assert_eq!(mode(&p.d().join("x.pfx")), 0o600);
+    // --out naming an input is refused even with --force.
+    pfx_build(&p, &format!("{} --force", good("leaf.key"))).code(2);
+    ossl(p.d(), "pkey -in leaf.key -noout");
+    // No PFX password source and no terminal: usage error, nothing written.
+    pfx_build(
+        &p,
+        "--cert leaf.cer --key leaf.key --chain sub.pem --ca int:root.pem --out y.pfx",
+    )
+    .code(2);
+    assert!(!p.d().join("y.pfx").exists());
+    // Unreadable inputs: usage errors.
+    pfx_build(&p, &good("z.pfx").replace("leaf.cer", "missing.cer")).code(2);
+    pfx_build(
+        &p,
+        &good("z.pfx").replace("--cert leaf.cer", "--cert sub.pem"),
+    )
+    .code(2);
+    pfx_build(
+        &p,
+        &good("z.pfx").replace("--key leaf.key", "--key leaf.cer"),
+    )
+    .code(2);
+    assert!(!p.d().join("z.pfx").exists());
+}
+
+#[test]
+fn pfx_build_real_nhs_leaf_is_completed_from_the_embedded_sub_ca() {
+    // No one has the key of a real NHS leaf: with another key the build is refused for
+    // the key alone, the chain having been completed from the embedded G2 sub-CA.
+    let p = pki();
+    let leaf = nhs("leaves/inttif-checkuphealth-thirdparty-nhs-uk.pem");
+    let leaf = leaf.to_str().unwrap();
+    let at = "--at 2026-11-23T00:00:00Z";
+    let r = pfx_build(
+        &p,
+        &format!("--cert {leaf} --key leaf.key --out real.pfx --password-env PFX_PW {at}"),
+    );
+    r.code(1);
+    assert!(r.stderr.contains("key.mismatch"), "{r}");
+    assert!(!r.stderr.contains("chain.incomplete"), "{r}");
+    assert!(
+        r.stderr
+            .contains("NHS INT Authentication G2 (embedded NHS CA)"),
+        "{r}"
+    );
+    assert!(!p.d().join("real.pfx").exists());
+    // An INT certificate built for PROD: the wrong environment's chain.
+    let r = pfx_build(
+        &p,
+        &format!(
+            "--cert {leaf} --key leaf.key --out real.pfx --password-env PFX_PW --env prod {at}"
+        ),
+    );
+    r.code(1);
+    assert!(r.stderr.contains("chain.wrong-env"), "{r}");
+}
+
+#[test]
+fn pfx_build_opens_encrypted_and_traditional_keys() {
+    let p = pki();
+    let base = |key: &str, out: &str| {
+        format!(
+            "--cert enc.cer --key {key} --chain sub.pem --ca int:root.pem --out {out} \
+             --password-env PFX_PW"
+        )
+    };
+    // Its own password source.
+    pfx_build(
+        &p,
+        &format!("{} --key-password-env KEY_PW", base("enc.key", "a.pfx")),
+    )
+    .code(0);
+    let r = check_pfx(&p, "a.pfx");
+    assert!(serious(&r).is_empty(), "{r}");
+    let r = pfx_build(
+        &p,
+        &format!("{} --key-password-env PFX_PW", base("enc.key", "w.pfx")),
+    );
+    r.code(2);
+    assert!(r.stderr.contains("wrong password"), "{r}");
+    // Without one, the PFX password is tried; it is not this key's: usage error, no file.
+    let r = pfx_build(&p, &base("enc.key", "b.pfx"));
+    r.code(2);
+    assert!(r.stderr.contains("--key-password-env"), "{r}");
+    assert!(!p.d().join("b.pfx").exists());
+    // The same password for both works without --key-password-env.
+    pfx_build_env(&p, &base("enc.key", "b.pfx"), &[("PFX_PW", "kpw")]).code(0);
+    // A traditional PKCS#1 key.
+    ossl(
+        p.d(),
+        "pkcs8 -in enc.key -passin pass:kpw -traditional -out trad.key",
+    );
+    let head = std::fs::read_to_string(p.d().join("trad.key")).unwrap();
+    assert!(
+        head.starts_with("-----BEGIN RSA PRIVATE KEY-----"),
+        "{head}"
+    );
+    pfx_build(&p, &base("trad.key", "c.pfx")).code(0);
+    pkcs12_info(&p, "c.pfx", false);
 }
