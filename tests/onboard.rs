@@ -4,9 +4,11 @@
 
 use crate::schema::assert_valid;
 use crate::util::{shared, Run};
+use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 const INT_FQDN: &str = "BaRS-INT-X26.Supplier.thirdparty.nhs.uk";
 const PROD_FQDN: &str = "BaRS-PROD-RRK.Supplier.thirdparty.nhs.uk";
@@ -881,4 +883,531 @@ fn pfx_build_opens_encrypted_and_traditional_keys() {
     );
     pfx_build(&p, &base("trad.key", "c.pfx")).code(0);
     pkcs12_info(&p, "c.pfx", false);
+}
+
+// ---------------------------------------------------------------------------------------
+// ca list
+
+#[test]
+fn ca_list_shows_the_embedded_cas_in_text_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(dir.path(), &["ca", "list"], &[]);
+    r.code(0);
+    for want in [
+        "NHS INT Authentication G2",
+        "NHS PTL Root Authority G2",
+        "NHS Authentication G2",
+        "NHS Root Authority G2",
+        "NHS Level 1C",
+        "eb17b9fe90a19dbfe962bf41d3c907558f6f787e2fd1602268dfca9d3fdbf857",
+        "never trusted",
+        "NHS DEP Level 1C",
+    ] {
+        assert!(r.stdout.contains(want), "{want}: {r}");
+    }
+    let r = run_in(dir.path(), &["ca", "list", "--format", "json"], &[]);
+    r.code(0);
+    let doc = r.json();
+    assert_valid(&doc);
+    assert_eq!(doc["schema"], "bars-certcheck/1");
+    assert_eq!(doc["command"], "ca list");
+    let cas = doc["cas"].as_array().unwrap();
+    assert_eq!(cas.iter().filter(|c| c["trusted"] == true).count(), 9);
+    assert_eq!(cas.iter().filter(|c| c["trusted"] == false).count(), 9);
+    // Every fingerprint is the real file's, as openssl computes it.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(nhs("manifest.json")).unwrap()).unwrap();
+    let text = manifest.to_string().to_lowercase();
+    for c in cas.iter().filter(|c| c["trusted"] == true) {
+        let sha = c["sha256"].as_str().unwrap();
+        assert!(text.contains(sha), "{sha} not in the manifest");
+    }
+    let sub = cas
+        .iter()
+        .find(|c| c["id"] == "nhs-int-authentication-g2")
+        .unwrap();
+    assert_eq!(sub["environment"], "int");
+    assert_eq!(sub["role"], "intermediate");
+    assert_eq!(sub["generation"], "G2");
+    assert_eq!(sub["issued_by"], "nhs-ptl-root-authority-g2");
+    assert_eq!(sub["url"], "http://pki.nhs.uk/int/G2/auth/NHSINTAuthG2.crt");
+    let pem = nhs("int/nhs-int-authentication-g2.pem");
+    let fp = openssl_ok(
+        dir.path(),
+        &[
+            "x509",
+            "-in",
+            pem.to_str().unwrap(),
+            "-noout",
+            "-fingerprint",
+            "-sha256",
+        ],
+    );
+    assert!(
+        fp.to_lowercase()
+            .replace(':', "")
+            .contains(sub["sha256"].as_str().unwrap()),
+        "{fp}"
+    );
+    let old_root = cas
+        .iter()
+        .find(|c| c["id"] == "nhs-root-authority")
+        .unwrap();
+    assert_eq!(old_root["expired"], true);
+    assert_eq!(old_root["generation"], "legacy");
+
+    let r = run_in(
+        dir.path(),
+        &["ca", "list", "--env", "prod", "--format", "json"],
+        &[],
+    );
+    r.code(0);
+    let doc = r.json();
+    assert_valid(&doc);
+    let cas = doc["cas"].as_array().unwrap();
+    assert_eq!(cas.len(), 4);
+    assert!(cas.iter().all(|c| c["environment"] == "prod"));
+    let r = run_in(
+        dir.path(),
+        &["ca", "list", "--env", "public", "--format", "json"],
+        &[],
+    );
+    r.code(0);
+    assert_valid(&r.json());
+    assert_eq!(r.json()["cas"].as_array().unwrap().len(), 0);
+    run_in(dir.path(), &["ca", "list", "--env", "dev"], &[]).code(2);
+}
+
+// ---------------------------------------------------------------------------------------
+// ca fetch: files and a local HTTP server; never an outside host.
+
+const INT_PIN: &str = "eb17b9fe90a19dbfe962bf41d3c907558f6f787e2fd1602268dfca9d3fdbf857";
+
+fn der_of(dir: &Path, pem: &Path, out: &str) -> PathBuf {
+    openssl_ok(
+        dir,
+        &[
+            "x509",
+            "-in",
+            pem.to_str().unwrap(),
+            "-outform",
+            "DER",
+            "-out",
+            out,
+        ],
+    );
+    dir.join(out)
+}
+
+/// SHA-256 of the first certificate in a PEM file, by openssl.
+fn fingerprint(dir: &Path, file: &Path) -> String {
+    openssl_ok(
+        dir,
+        &[
+            "x509",
+            "-in",
+            file.to_str().unwrap(),
+            "-noout",
+            "-fingerprint",
+            "-sha256",
+        ],
+    )
+    .trim()
+    .rsplit('=')
+    .next()
+    .unwrap()
+    .replace(':', "")
+    .to_lowercase()
+}
+
+#[test]
+fn ca_fetch_from_files_accepts_only_the_pinned_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let int_pem = nhs("int/nhs-int-authentication-g2.pem");
+    // PEM, default output name.
+    let r = run_in(
+        d,
+        &[
+            "ca",
+            "fetch",
+            "--env",
+            "int",
+            "--from",
+            int_pem.to_str().unwrap(),
+        ],
+        &[],
+    );
+    r.code(0);
+    assert!(r.stdout.contains("pinned"), "{r}");
+    let out = d.join("NHSINTAuthG2.pem");
+    assert_eq!(fingerprint(d, &out), INT_PIN);
+    assert_eq!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .matches("BEGIN CERTIFICATE")
+            .count(),
+        1
+    );
+    // Again: unchanged, still exit 0.
+    let r = run_in(
+        d,
+        &[
+            "ca",
+            "fetch",
+            "--env",
+            "int",
+            "--from",
+            int_pem.to_str().unwrap(),
+        ],
+        &[],
+    );
+    r.code(0);
+    assert!(r.stdout.contains("Unchanged"), "{r}");
+    // DER, with the root, to a named file.
+    let der = der_of(d, &int_pem, "NHSINTAuthG2.crt");
+    let r = run_in(
+        d,
+        &[
+            "ca",
+            "fetch",
+            "--env",
+            "int",
+            "--from",
+            der.to_str().unwrap(),
+            "--out",
+            "bundle.pem",
+            "--with-root",
+        ],
+        &[],
+    );
+    r.code(0);
+    let bundle = std::fs::read_to_string(d.join("bundle.pem")).unwrap();
+    assert_eq!(bundle.matches("BEGIN CERTIFICATE").count(), 2);
+    let verify = openssl_ok(
+        d,
+        &[
+            "verify",
+            "-attime",
+            "1795392000",
+            "-CAfile",
+            "bundle.pem",
+            nhs("leaves/inttif-checkuphealth-thirdparty-nhs-uk.pem")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    assert!(verify.contains("OK"), "{verify}");
+    // PROD, its own pin, into an install directory (one file each).
+    std::fs::create_dir(d.join("certs")).unwrap();
+    let prod_pem = nhs("prod/nhs-authentication-g2.pem");
+    let r = run_in(
+        d,
+        &[
+            "ca",
+            "fetch",
+            "--env",
+            "prod",
+            "--from",
+            prod_pem.to_str().unwrap(),
+            "--install-dir",
+            "certs",
+            "--with-root",
+        ],
+        &[],
+    );
+    r.code(0);
+    assert_eq!(
+        files(&d.join("certs")),
+        ["nhs-authentication-g2.crt", "nhs-root-authority-g2.crt"]
+    );
+
+    // Refusals: the other environment's genuine CA (named), another NHS environment's
+    // CA, a root, a foreign CA (with and without --allow-new), garbage, HTML, a key.
+    std::fs::write(d.join("garbage.bin"), [0x30u8, 0x03, 1, 2, 3, 4, 5]).unwrap();
+    std::fs::write(
+        d.join("page.html"),
+        "<!DOCTYPE html><html><body>Sign in</body></html>",
+    )
+    .unwrap();
+    openssl_ok(
+        d,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "fake.key",
+            "-subj",
+            "/C=GB/O=nhs/OU=CA/CN=NHS INT Authentication G2",
+            "-days",
+            "30",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-out",
+            "fake.pem",
+        ],
+    );
+    let cases: Vec<(&str, PathBuf, bool, &str)> = vec![
+        (
+            "int",
+            prod_pem.clone(),
+            false,
+            "NHS Authentication G2 (prod)",
+        ),
+        (
+            "prod",
+            int_pem.clone(),
+            true,
+            "NHS INT Authentication G2 (int)",
+        ),
+        (
+            "int",
+            nhs("other-cas/nhs-dep-level-1c.pem"),
+            false,
+            "NHS DEP Level 1C",
+        ),
+        (
+            "int",
+            nhs("int/nhs-ptl-root-authority-g2.pem"),
+            false,
+            "NHS PTL Root Authority G2",
+        ),
+        (
+            "int",
+            nhs("int/nhs-int-level-1c.pem"),
+            false,
+            "NHS INT Level 1C",
+        ),
+        ("int", d.join("fake.pem"), false, "not the pinned"),
+        ("int", d.join("fake.pem"), true, "new certificate refused"),
+        ("int", d.join("garbage.bin"), false, "not a certificate"),
+        ("int", d.join("page.html"), false, "HTML"),
+        ("int", d.join("fake.key"), false, "PRIVATE KEY"),
+    ];
+    for (env, from, allow_new, reason) in cases {
+        let mut args = vec![
+            "ca",
+            "fetch",
+            "--env",
+            env,
+            "--from",
+            from.to_str().unwrap(),
+            "--out",
+            "refused.pem",
+        ];
+        if allow_new {
+            args.push("--allow-new");
+        }
+        let r = run_in(d, &args, &[]);
+        r.code(1);
+        assert!(r.stderr.contains(reason), "{reason}: {r}");
+        assert!(!d.join("refused.pem").exists(), "{r}");
+    }
+    // An existing, different file is not replaced without --force.
+    let prod_out = d.join("NHSauthG2.pem");
+    std::fs::write(&prod_out, "something else").unwrap();
+    let args = [
+        "ca",
+        "fetch",
+        "--env",
+        "prod",
+        "--from",
+        prod_pem.to_str().unwrap(),
+    ];
+    run_in(d, &args, &[]).code(1);
+    assert_eq!(
+        std::fs::read_to_string(&prod_out).unwrap(),
+        "something else"
+    );
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    run_in(d, &forced, &[]).code(0);
+    assert_eq!(
+        fingerprint(d, &prod_out),
+        "1cb94b89dd6e3cbeb498f43f85aac7f7ea3a833805ba0a37396d669eaa794639"
+    );
+    // An unreadable --from is an input error; public has no CA to fetch.
+    run_in(
+        d,
+        &[
+            "ca",
+            "fetch",
+            "--env",
+            "int",
+            "--from",
+            "missing.crt",
+            "--out",
+            "m.pem",
+        ],
+        &[],
+    )
+    .code(2);
+    run_in(d, &["ca", "fetch", "--env", "public"], &[]).code(2);
+    run_in(
+        d,
+        &[
+            "ca",
+            "fetch",
+            "--env",
+            "int",
+            "--from",
+            "ftp://pki.nhs.uk/x.crt",
+        ],
+        &[],
+    )
+    .code(2);
+    assert!(!d.join("m.pem").exists());
+}
+
+/// A tiny HTTP server on 127.0.0.1: `routes` maps a path to a raw response (`None`:
+/// accept the connection and never answer).
+fn http_server(routes: Vec<(&'static str, Option<Vec<u8>>)>) -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let routes = std::sync::Arc::new(routes);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let routes = routes.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let n = s.read(&mut buf).unwrap_or(0);
+                let req = String::from_utf8_lossy(&buf[..n]).to_string();
+                let path = req.split_whitespace().nth(1).unwrap_or("/").to_string();
+                match routes.iter().find(|(p, _)| *p == path) {
+                    Some((_, Some(resp))) => {
+                        let _ = s.write_all(resp);
+                    }
+                    Some((_, None)) => std::thread::sleep(Duration::from_secs(30)),
+                    None => {
+                        let _ = s.write_all(
+                            b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: 9\r\nConnection: close\r\n\r\nNot Found",
+                        );
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+fn ok_response(body: &[u8], ctype: &str) -> Vec<u8> {
+    let mut r = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(body);
+    r
+}
+
+#[test]
+fn ca_fetch_over_http_from_a_local_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let der = std::fs::read(der_of(
+        d,
+        &nhs("int/nhs-int-authentication-g2.pem"),
+        "int.der",
+    ))
+    .unwrap();
+    let prod = std::fs::read(nhs("prod/nhs-authentication-g2.pem")).unwrap();
+    let port = http_server(vec![
+        ("/int/G2/auth/NHSINTAuthG2.crt", Some(ok_response(&der, "application/pkix-cert"))),
+        ("/prod.crt", Some(ok_response(&prod, "application/x-x509-ca-cert"))),
+        (
+            "/login",
+            Some(ok_response(b"<html><body>Please sign in</body></html>", "text/html")),
+        ),
+        (
+            "/moved",
+            Some(
+                b"HTTP/1.1 302 Found\r\nLocation: /int/G2/auth/NHSINTAuthG2.crt\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .to_vec(),
+            ),
+        ),
+        ("/stall", None),
+    ]);
+    let url = |p: &str| format!("http://127.0.0.1:{port}{p}");
+
+    // The URL path, DER over plain HTTP, pinned: accepted.
+    let r = run_in(
+        d,
+        &[
+            "ca",
+            "fetch",
+            "--env",
+            "int",
+            "--from",
+            &url("/int/G2/auth/NHSINTAuthG2.crt"),
+        ],
+        &[],
+    );
+    r.code(0);
+    assert_eq!(fingerprint(d, &d.join("NHSINTAuthG2.pem")), INT_PIN);
+    // Through a redirect.
+    let r = run_in(
+        d,
+        &[
+            "ca",
+            "fetch",
+            "--env",
+            "int",
+            "--from",
+            &url("/moved"),
+            "--out",
+            "moved.pem",
+        ],
+        &[],
+    );
+    r.code(0);
+    assert_eq!(fingerprint(d, &d.join("moved.pem")), INT_PIN);
+
+    // The wrong certificate, an HTML page: refused (1). A 404, a stalled server, nothing
+    // listening: no certificate was received (3). Nothing written in any case.
+    let refused_port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let cases: Vec<(String, i32, &str)> = vec![
+        (url("/prod.crt"), 1, "NHS Authentication G2 (prod)"),
+        (url("/login"), 1, "HTML"),
+        (url("/missing.crt"), 3, "404"),
+        (url("/stall"), 3, "timed out"),
+        (
+            format!("http://127.0.0.1:{refused_port}/x.crt"),
+            3,
+            "refused",
+        ),
+    ];
+    for (from, code, reason) in cases {
+        let started = Instant::now();
+        let r = run_in(
+            d,
+            &[
+                "ca",
+                "fetch",
+                "--env",
+                "int",
+                "--from",
+                &from,
+                "--out",
+                "bad.pem",
+                "--timeout",
+                "2",
+            ],
+            &[],
+        );
+        r.code(code);
+        assert!(r.stderr.contains(reason), "{reason}: {r}");
+        assert!(!d.join("bad.pem").exists(), "{r}");
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{from} took {:?}",
+            started.elapsed()
+        );
+    }
 }
