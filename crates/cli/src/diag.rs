@@ -262,3 +262,15 @@ pub fn pem_block(label: &str, der: &[u8]) -> String {
     out.push_str(&format!("-----END {label}-----\n"));
     out
 }
+
+/// One finding as indented plain text (the refusals and notes of `csr new` / `pfx build`).
+pub fn finding_text(f: &bars_checks::Finding) -> String {
+    format!(
+        "  {:<7} {}: {}\n          {}\n          fix: {}\n",
+        f.severity.as_str(),
+        f.id,
+        f.title,
+        f.detail,
+        f.fix
+    )
+}

@@ -87,25 +87,32 @@ fn pem_cert(der: &[u8]) -> String {
 }
 
 fn to_der(bytes: &[u8]) -> Result<Vec<u8>, CaFetchError> {
-    let trimmed = bytes.trim_ascii_start();
-    if trimmed.starts_with(b"-----BEGIN") {
-        let (_, pem) = x509_parser::pem::parse_x509_pem(trimmed)
-            .map_err(|e| CaFetchError::NotACertificate(format!("bad PEM ({e})")))?;
-        if pem.label != "CERTIFICATE" {
-            return Err(CaFetchError::NotACertificate(format!(
-                "PEM block is {}",
-                pem.label
-            )));
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let trimmed = bytes.trim_ascii();
+    if trimmed.is_empty() {
+        return Err(CaFetchError::NotACertificate("empty download".into()));
+    }
+    if trimmed.windows(11).any(|w| w == b"-----BEGIN ") {
+        // PEM, possibly with text around it (openssl x509 -text output): the first
+        // certificate block.
+        let mut labels = Vec::new();
+        for pem in x509_parser::pem::Pem::iter_from_buffer(trimmed) {
+            let pem = pem.map_err(|e| CaFetchError::NotACertificate(format!("bad PEM ({e})")))?;
+            if pem.label == "CERTIFICATE" || pem.label == "X509 CERTIFICATE" {
+                return Ok(pem.contents);
+            }
+            labels.push(pem.label);
         }
-        return Ok(pem.contents);
+        return Err(CaFetchError::NotACertificate(if labels.is_empty() {
+            "bad PEM (no complete block)".into()
+        } else {
+            format!("PEM block is {}, not a certificate", labels.join(", "))
+        }));
     }
     if trimmed.starts_with(b"<") {
         return Err(CaFetchError::NotACertificate(
             "looks like an HTML page (a login or error page?)".into(),
         ));
-    }
-    if bytes.is_empty() {
-        return Err(CaFetchError::NotACertificate("empty download".into()));
     }
     Ok(bytes.to_vec())
 }
@@ -159,7 +166,7 @@ pub fn verify_fetched(
     }
     if let Some(other) = bars_nhs::find_other_by_sha256(&sha) {
         return Err(CaFetchError::WrongCa {
-            name: format!("{} ({})", other.common_name, other.label()),
+            name: format!("{}, a CA of {}", other.common_name, other.label()),
             env: env.as_str().into(),
             expected: expected.common_name.into(),
         });
@@ -180,6 +187,11 @@ pub fn verify_fetched(
     if !is_ca {
         return Err(CaFetchError::NewRefused(
             "it is not a CA certificate".into(),
+        ));
+    }
+    if cert.subject().as_raw() == cert.issuer().as_raw() {
+        return Err(CaFetchError::NewRefused(
+            "it is self-issued (a root), not a sub-CA".into(),
         ));
     }
     let validity = cert.validity();
@@ -211,8 +223,8 @@ pub fn verify_signed_by(cert_der: &[u8], issuer_der: &[u8]) -> Result<(), String
         .map_err(|e| format!("certificate unreadable ({e})"))?;
     let (_, issuer) = x509_parser::certificate::X509Certificate::from_der(issuer_der)
         .map_err(|e| format!("issuer unreadable ({e})"))?;
-    // No byte comparison of names: PROD's sub-CA says O=nhs where its root says O=NHS
-    // (see nhs-pki/README). The signature is the proof.
+    // Names are not compared here: the signature is the proof (a look-alike name
+    // without the root's signature is refused, a renamed re-issue with it is not).
     let alg = match cert.signature_algorithm.algorithm.to_id_string().as_str() {
         "1.2.840.113549.1.1.11" => &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
         "1.2.840.113549.1.1.12" => &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA384,

@@ -126,3 +126,74 @@ fn real_sub_ca_verifies_under_its_root_only() {
         .unwrap_err()
         .contains("does not verify"));
 }
+
+#[test]
+fn pem_with_text_around_it_and_crlf_is_read() {
+    let pem = String::from_utf8(shared("int/nhs-int-authentication-g2.pem")).unwrap();
+    let wrapped = format!(
+        "\u{feff}Certificate:\n    Subject: CN=NHS INT Authentication G2\n{}\ntrailing notes\n",
+        pem.replace('\n', "\r\n")
+    );
+    let a = verify_fetched(Environment::Int, wrapped.as_bytes(), false, NOW).unwrap();
+    assert!(a.pinned);
+    let e = verify_fetched(
+        Environment::Int,
+        b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+        false,
+        NOW,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("PRIVATE KEY"), "{e}");
+    assert!(matches!(
+        verify_fetched(Environment::Int, b" \r\n\t", false, NOW),
+        Err(CaFetchError::NotACertificate(m)) if m.contains("empty")
+    ));
+}
+
+#[test]
+fn other_environment_cas_are_named_and_roots_are_not_new_sub_cas() {
+    let dep = shared("other-cas/nhs-dep-level-1c.pem");
+    let e = verify_fetched(Environment::Int, &dep, true, NOW).unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("NHS DEP Level 1C, a CA of NHS DEP (path-to-live)"),
+        "{msg}"
+    );
+    // A self-signed CA is never accepted as a new sub-CA, even with --allow-new.
+    let dir = std::env::temp_dir().join(format!("bars-cafetch-root-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout"])
+        .arg(dir.join("k.pem"))
+        .args([
+            "-subj",
+            "/C=GB/O=nhs/OU=CA/CN=NHS INT Authentication G2",
+            "-days",
+            "30",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+        ])
+        .env("OPENSSL_CONF", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let now = time_now();
+    let e = verify_fetched(Environment::Int, &out.stdout, true, now).unwrap_err();
+    assert!(
+        matches!(&e, CaFetchError::NewRefused(m) if m.contains("self-issued")),
+        "{e}"
+    );
+    let e = verify_fetched(Environment::Int, &out.stdout, false, now).unwrap_err();
+    assert!(matches!(e, CaFetchError::NotPinned { .. }), "{e}");
+}
+
+fn time_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
