@@ -741,7 +741,7 @@ fn pfx_build_refuses_and_writes_nothing() {
         // The root unknown: the path ends nowhere the environment trusts.
         (
             "--key leaf.key --chain sub.pem --env int",
-            "chain.incomplete",
+            "chain.untrusted",
         ),
         (
             "--key leaf.key --chain sub.pem --chain root.pem --env int",
