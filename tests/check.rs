@@ -2,9 +2,8 @@
 //! test time.
 
 use crate::schema::assert_valid;
-use crate::util::{run, run_with, shared, Run};
+use crate::util::{openssl, run, run_with, shared, Run};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn ids(r: &Run) -> Vec<String> {
     let doc = r.json();
@@ -237,20 +236,6 @@ impl OpensslPki {
     fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
-}
-
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .env("OPENSSL_CONF", "/dev/null")
-        .output()
-        .expect("openssl runs");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// root → sub-CA → BaRS INT leaf (CN only, no SAN, serverAuth+clientAuth), plus a leaf

@@ -1,6 +1,6 @@
 //! `inspect`: every format, and one stderr line per bad input with the others still shown.
 
-use crate::util::{run, shared};
+use crate::util::{base64_decode, run, shared};
 
 const G2: &str = "nhs-pki/int/nhs-int-authentication-g2.pem";
 
@@ -180,20 +180,4 @@ fn whole_system_bundle_is_read() {
         .matches("BEGIN CERTIFICATE")
         .count();
     assert_eq!(doc["certificates"].as_array().unwrap().len(), n);
-}
-
-fn base64_decode(s: &str) -> Vec<u8> {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = Vec::new();
-    let (mut buf, mut bits) = (0u32, 0);
-    for c in s.bytes().filter(|c| *c != b'=' && !c.is_ascii_whitespace()) {
-        let v = T.iter().position(|t| *t == c).unwrap() as u32;
-        buf = (buf << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buf >> bits) as u8);
-        }
-    }
-    out
 }

@@ -1,22 +1,7 @@
 //! `match`: every pairing of three certificates, CSRs and keys (made by openssl).
 
-use crate::util::run;
+use crate::util::{openssl, run};
 use std::path::Path;
-use std::process::Command;
-
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .env("OPENSSL_CONF", "/dev/null")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// Three key/CSR/certificate triples: `kN.key`, `rN.csr` (CN-only), `cN.pem` (self-signed
 /// for the same key and CN), and `cX.pem`: certificate 1's key with certificate 2's CN.

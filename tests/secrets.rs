@@ -1,7 +1,7 @@
 //! No private-key material (PEM, DER, hex or base64 of it) reaches stdout or stderr, in
 //! any command and format; passwords are never taken as plain arguments.
 
-use crate::util::{fixture, run_with};
+use crate::util::{base64_decode, fixture, run_with};
 
 /// Private keys of the fixtures, every container.
 const KEYS: &[&str] = &[
@@ -148,20 +148,4 @@ fn passwords_are_never_plain_arguments() {
             "nothing is read with a password argument: {r}"
         );
     }
-}
-
-fn base64_decode(s: &str) -> Vec<u8> {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = Vec::new();
-    let (mut buf, mut bits) = (0u32, 0);
-    for c in s.bytes().filter(|c| *c != b'=' && !c.is_ascii_whitespace()) {
-        let v = T.iter().position(|t| *t == c).unwrap() as u32;
-        buf = (buf << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buf >> bits) as u8);
-        }
-    }
-    out
 }

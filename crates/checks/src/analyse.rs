@@ -256,16 +256,7 @@ pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
     }
 
     let mut findings = std::mem::take(&mut cx.findings);
-    findings.sort_by(|a, b| {
-        (a.severity, a.id, a.certificate, &a.detail).cmp(&(
-            b.severity,
-            b.id,
-            b.certificate,
-            &b.detail,
-        ))
-    });
-    findings
-        .dedup_by(|a, b| a.id == b.id && a.certificate == b.certificate && a.detail == b.detail);
+    crate::sort_findings(&mut findings);
     let certificates = cx
         .order
         .iter()

@@ -110,6 +110,20 @@ impl Verdict {
     }
 }
 
+/// Most severe first, then by id, certificate and detail; exact repeats removed.
+pub(crate) fn sort_findings(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        (a.severity, a.id, a.certificate, &a.detail).cmp(&(
+            b.severity,
+            b.id,
+            b.certificate,
+            &b.detail,
+        ))
+    });
+    findings
+        .dedup_by(|a, b| a.id == b.id && a.certificate == b.certificate && a.detail == b.detail);
+}
+
 /// Counts `findings` by severity.
 pub fn summarise(findings: &[Finding]) -> Summary {
     let mut s = Summary::default();

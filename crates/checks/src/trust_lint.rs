@@ -152,14 +152,7 @@ pub fn lint(certs: &[(Certificate, Source)], env: Environment, opts: &Options) -
             ));
         }
     }
-    findings.sort_by(|a, b| {
-        (a.severity, a.id, a.certificate, &a.detail).cmp(&(
-            b.severity,
-            b.id,
-            b.certificate,
-            &b.detail,
-        ))
-    });
+    crate::sort_findings(&mut findings);
     let pin_issuer = if opts.use_embedded {
         required_cas(env)
             .into_iter()
