@@ -256,16 +256,7 @@ pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
     }
 
     let mut findings = std::mem::take(&mut cx.findings);
-    findings.sort_by(|a, b| {
-        (a.severity, a.id, a.certificate, &a.detail).cmp(&(
-            b.severity,
-            b.id,
-            b.certificate,
-            &b.detail,
-        ))
-    });
-    findings
-        .dedup_by(|a, b| a.id == b.id && a.certificate == b.certificate && a.detail == b.detail);
+    sort_findings(&mut findings);
     let certificates = cx
         .order
         .iter()
@@ -290,6 +281,29 @@ pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
         certificates,
         chains,
         findings,
+    }
+}
+
+/// Most severe first, then by id, certificate and detail; exact repeats removed.
+fn sort_findings(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        (a.severity, a.id, a.certificate, &a.detail).cmp(&(
+            b.severity,
+            b.id,
+            b.certificate,
+            &b.detail,
+        ))
+    });
+    findings
+        .dedup_by(|a, b| a.id == b.id && a.certificate == b.certificate && a.detail == b.detail);
+}
+
+impl Analysis {
+    /// Adds findings raised outside [`analyse`] (e.g. [`crate::tls_findings`] for a
+    /// probe), keeping the order most severe first.
+    pub fn extend_findings(&mut self, more: impl IntoIterator<Item = Finding>) {
+        self.findings.extend(more);
+        sort_findings(&mut self.findings);
     }
 }
 

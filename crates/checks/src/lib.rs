@@ -10,12 +10,14 @@ mod analyse;
 mod catalogue;
 mod input;
 mod path;
+mod tls_checks;
 
 pub use analyse::{analyse, Analysis, CertEntry, ChainResult, Role};
 pub use catalogue::{
     catalogue, cert, chain, csr, key, lookup, name, pfx, revocation, tls, trust, CheckInfo,
 };
 pub use input::{CheckInput, ExtraCa, Options, Source, Usage};
+pub use tls_checks::{tls_findings, AuditFacts, HandshakeFacts, TlsFacts};
 
 use serde::Serialize;
 use std::fmt;
