@@ -167,6 +167,13 @@ pub(crate) fn classify(r: Result<ProbeResult, ProbeError>) -> AuditOutcome {
             _ => AuditOutcome::Accepted(format!("the server answered {line:?}{asked}")),
         },
         Some(p @ PostHandshake::Alert(_)) => AuditOutcome::Rejected(p.to_string()),
+        Some(p @ PostHandshake::TicketOnly) => AuditOutcome::Accepted(format!("{p}{asked}")),
+        // Under TLS 1.2 a refusal of the client is part of the handshake, which completed.
+        Some(p @ PostHandshake::NoReply) if r.tls_version.as_deref() == Some("TLSv1.2") => {
+            AuditOutcome::Accepted(format!(
+                "the TLS 1.2 handshake completed (the server let the client in), then {p}{asked}"
+            ))
+        }
         Some(p @ PostHandshake::Closed) if r.client_auth_requested => {
             AuditOutcome::Inconclusive(format!("{p}; it may have rejected the client certificate"))
         }

@@ -63,7 +63,7 @@ pub struct ProbeOptions {
     pub env_no_proxy: Option<String>,
     /// ALPN protocols to offer (default `h2`, `http/1.1`).
     pub alpn: Vec<Vec<u8>>,
-    /// Send `HEAD /` after the handshake and read the answer (always done when a client
+    /// Send `GET /` after the handshake and read the answer (always done when a client
     /// identity is given or the server asked for a client certificate, since TLS 1.3
     /// rejections of client certificates arrive on that first read).
     pub send_request: bool,
@@ -172,6 +172,9 @@ pub enum PostHandshake {
     Closed,
     /// Nothing arrived before the timeout.
     NoReply,
+    /// No answer, but the server issued a TLS 1.3 session ticket, which it does only once
+    /// it has accepted the client (certificate or none).
+    TicketOnly,
     /// Another error (plain message).
     Error(String),
 }
@@ -210,6 +213,11 @@ impl fmt::Display for PostHandshake {
                 write!(f, "the server closed the connection without answering")
             }
             PostHandshake::NoReply => write!(f, "no answer arrived before the timeout"),
+            PostHandshake::TicketOnly => write!(
+                f,
+                "the server completed the handshake and issued a session ticket (accepting the \
+                 client) but did not answer the request"
+            ),
             PostHandshake::Error(e) => write!(f, "reading the answer failed: {e}"),
         }
     }
@@ -444,8 +452,11 @@ impl rustls::client::ClientSessionStore for TicketWatch {
     }
 }
 
-/// How long to keep waiting for an answer once the session ticket has arrived.
-const AFTER_TICKET: Duration = Duration::from_millis(250);
+/// How long to keep waiting for an answer once the session ticket has arrived, when the
+/// request only serves to catch a rejection ([`ProbeOptions::reply_timeout`]) ...
+const AFTER_TICKET_QUICK: Duration = Duration::from_millis(250);
+/// ... and when the answer itself matters (an HTTP-level refusal, as nginx gives).
+const AFTER_TICKET: Duration = Duration::from_secs(2);
 
 fn with_rec<R>(rec: &Shared, f: impl FnOnce(&mut Recorded) -> R) -> R {
     match rec.lock() {
@@ -968,12 +979,21 @@ pub(crate) async fn probe_with_key(
             &mut tls,
             host,
             read_deadline,
-            quick.then_some(ticket.as_ref()),
+            ticket.as_ref(),
+            if quick {
+                AFTER_TICKET_QUICK
+            } else {
+                AFTER_TICKET
+            },
         )
         .await;
         // A TLS 1.3 CertificateRequest can only be seen in the handshake; refresh anyway.
         let snap = with_rec(&rec, |r| r.clone());
         result.client_cert_sent = snap.client_cert_sent;
+        let post = match post {
+            PostHandshake::NoReply if snap.tls13_ticket => PostHandshake::TicketOnly,
+            other => other,
+        };
         if let PostHandshake::Alert(a) = &post {
             if is_cert_alert(a) {
                 result.handshake_error = Some(HandshakeFailure {
@@ -1066,18 +1086,22 @@ fn classify_early(
     }
 }
 
-/// Sends `HEAD /` and reads the first answer (or alert) until `deadline`; with `ticket`,
-/// gives up [`AFTER_TICKET`] after the server issued a session ticket.
+/// Sends `GET /` and reads the first answer (or alert) until `deadline`; with `ticket`,
+/// gives up `after_ticket` after the server issued a session ticket.
 async fn request_and_read<S>(
     tls: &mut tokio_rustls::client::TlsStream<S>,
     host: &str,
     deadline: TokioInstant,
-    ticket: Option<&tokio::sync::Notify>,
+    ticket: &tokio::sync::Notify,
+    after_ticket: Duration,
 ) -> PostHandshake
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let req = format!("HEAD / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    // GET rather than HEAD: some servers (openssl s_server -www) answer only GET.
+    let req = format!(
+        "GET / HTTP/1.1\r\nHost: {host}\r\nUser-Agent: bars-certcheck\r\nConnection: close\r\n\r\n"
+    );
     let io = async {
         // A failed write is not final: the server's alert may already be waiting to be read.
         if tls.write_all(req.as_bytes()).await.is_ok() {
@@ -1088,17 +1112,12 @@ where
         Ok::<_, io::Error>(buf.get(..n).map(<[u8]>::to_vec).unwrap_or_default())
     };
     let accepted = async {
-        match ticket {
-            Some(n) => {
-                n.notified().await;
-                tokio::time::sleep(AFTER_TICKET).await;
-            }
-            None => std::future::pending::<()>().await,
-        }
+        ticket.notified().await;
+        tokio::time::sleep(after_ticket).await;
     };
     let outcome = tokio::select! {
         r = tokio::time::timeout_at(deadline, io) => r,
-        _ = tokio::time::timeout_at(deadline, accepted) => return PostHandshake::NoReply,
+        _ = tokio::time::timeout_at(deadline, accepted) => return PostHandshake::TicketOnly,
     };
     match outcome {
         Err(_) => PostHandshake::NoReply,
