@@ -3,7 +3,7 @@
 
 use crate::catalogue::tls;
 use crate::input::Options;
-use crate::{Analysis, Finding, Severity};
+use crate::{Analysis, Finding, Role, Severity};
 use bars_nhs::{CaPurpose, Environment, Generation};
 use x509_parser::prelude::FromDer;
 
@@ -82,9 +82,10 @@ struct EnvCa {
 }
 
 /// The CAs a Receiver of `env` should name as acceptable: the embedded NHS CAs of the
-/// environment (unless `--no-embedded-ca`; not the people-card sub-CA) and every `--ca`
-/// certificate given for it.
-fn env_cas(env: Environment, opts: &Options) -> Vec<EnvCa> {
+/// environment (unless `--no-embedded-ca`; not the people-card sub-CA), every `--ca`
+/// certificate given for it, and the CAs on the server's own complete path to the
+/// environment's anchors (a sub-CA of a `--ca int:root.pem` hierarchy).
+fn env_cas(env: Environment, opts: &Options, analysis: &Analysis) -> Vec<EnvCa> {
     let mut out = Vec::new();
     if opts.use_embedded {
         for ca in bars_nhs::cas_for(env) {
@@ -107,6 +108,31 @@ fn env_cas(env: Environment, opts: &Options) -> Vec<EnvCa> {
                 subject: extra.cert.subject_der().to_vec(),
                 legacy: false,
             });
+        }
+    }
+    if analysis.environment == Some(env) {
+        for chain in analysis.chains.iter().filter(|c| c.complete) {
+            for entry in chain
+                .path
+                .iter()
+                .filter_map(|&i| analysis.certificates.get(i))
+            {
+                if entry.role == Role::Leaf || !entry.cert.summary().is_ca {
+                    continue;
+                }
+                let subject = entry.cert.subject_der().to_vec();
+                if out.iter().any(|c| c.subject == subject) {
+                    continue;
+                }
+                let legacy = bars_nhs::find_by_subject_der(&subject)
+                    .iter()
+                    .any(|c| c.generation == Generation::Legacy);
+                out.push(EnvCa {
+                    name: entry.cert.summary().subject.clone(),
+                    subject,
+                    legacy,
+                });
+            }
         }
     }
     out
@@ -150,7 +176,7 @@ pub fn tls_findings(facts: &TlsFacts, analysis: &Analysis, opts: &Options) -> Ve
             ));
         }
         if facts.client_auth_requested && !facts.acceptable_client_cas.is_empty() {
-            let cas = env_cas(env, opts);
+            let cas = env_cas(env, opts, analysis);
             let matched: Vec<&EnvCa> = cas
                 .iter()
                 .filter(|ca| {
@@ -193,9 +219,14 @@ pub fn tls_findings(facts: &TlsFacts, analysis: &Analysis, opts: &Options) -> Ve
         let mut detail = h.message.clone();
         if h.alert.is_none() {
             if let Some(k) = weak_leaf_key(analysis) {
+                let how = if facts.version.as_deref() == Some("TLSv1.3") {
+                    " for TLS 1.3"
+                } else {
+                    ""
+                };
                 detail.push_str(&format!(
-                    "; the server's {k} key is too weak: TLS clients such as rustls and the BaRS \
-                     proxy refuse handshake signatures (RSA-PSS under TLS 1.3) from RSA keys below 2048 bits"
+                    "; the server's {k} key is too weak{how}: modern TLS clients (rustls, the \
+                     BaRS proxy) refuse handshake signatures from RSA keys below 2048 bits"
                 ));
             }
         }
@@ -439,6 +470,49 @@ mod tests {
         );
     }
 
+    fn read_cert(rel: &str) -> Certificate {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared")
+            .join(rel);
+        let parsed = bars_model::read_path(
+            &path,
+            &bars_model::NoPassword,
+            &bars_model::Limits::default(),
+        );
+        let first = parsed.certificates().next().cloned();
+        first.unwrap_or_else(|| panic!("{}: {:?}", path.display(), parsed.errors))
+    }
+
+    #[test]
+    fn the_sub_ca_on_the_servers_own_path_counts() {
+        // Only the root is given (as --ca int:root.pem); the sub-CA comes in the chain.
+        let root = embedded("nhs-ptl-root-authority-g2")
+            .certificate()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .clone();
+        let mut o = Options::new(1_795_000_000); // 2026-11
+        o.use_embedded = false;
+        o.env = Some(Environment::Int);
+        o.extra_cas.push(ExtraCa {
+            env: Some(Environment::Int),
+            cert: root,
+            path: "root.pem".into(),
+        });
+        let leaf = read_cert("nhs-pki/leaves/inttif-checkuphealth-thirdparty-nhs-uk.pem");
+        let sub = read_cert("nhs-pki/int/nhs-int-authentication-g2.pem");
+        let input = CheckInput {
+            certificates: vec![(leaf.clone(), Source::Sent), (sub.clone(), Source::Sent)],
+            ..CheckInput::default()
+        };
+        let a = analyse(&input, &o);
+        assert!(a.chains[0].complete, "{:?}", a.chains);
+        let f = requested(vec![sub.subject_der().to_vec()]);
+        assert!(tls_findings(&f, &a, &o).is_empty());
+        // The leaf itself is no CA.
+        let f = requested(vec![leaf.subject_der().to_vec()]);
+        assert_eq!(ids(&tls_findings(&f, &a, &o)), ["tls.client-ca-hints"]);
+    }
+
     #[test]
     fn a_weak_server_key_is_named_as_the_cause() {
         let failure = TlsFacts {
@@ -460,18 +534,7 @@ mod tests {
         let got = tls_findings(&failure, &analyse(&input, &opts()), &opts());
         assert!(!got[0].detail.contains("too weak"), "{got:?}");
         // An RSA-1024 leaf (from the shared corpus).
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/corpus/14-ip-san.pem");
-        let parsed = bars_model::read_path(
-            &path,
-            &bars_model::NoPassword,
-            &bars_model::Limits::default(),
-        );
-        let weak: Certificate = parsed
-            .certificates()
-            .next()
-            .unwrap_or_else(|| panic!("{}: {:?}", path.display(), parsed.errors))
-            .clone();
+        let weak = read_cert("corpus/14-ip-san.pem");
         let input = CheckInput {
             certificates: vec![(weak, Source::Sent)],
             ..CheckInput::default()
