@@ -189,7 +189,17 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Exit> {
         fail_on,
         now,
     );
-    crate::output::print(&diag::render(&report, &args.output, &[shown]))?;
+    let text = match (&audit, args.output.format) {
+        (Some(a), ReportFormat::Json) => {
+            let mut doc = bars_report::diag::to_json_value(&report);
+            if let Some(obj) = doc.as_object_mut() {
+                obj.insert("audit".into(), audit_json(a));
+            }
+            bars_report::json::to_string(&doc)
+        }
+        _ => diag::render(&report, &args.output, &[shown]),
+    };
+    crate::output::print(&text)?;
     let exit = diag::exit_code(&d.analysis, fail_on, output_failed);
     // A certificate the tool cannot read was not checked: never a pass.
     Ok(if d.problems.is_empty() || exit != Exit::Ok {
@@ -301,6 +311,22 @@ pub fn diagnose(r: &ProbeResult, audit: Option<&AuditResult>, opts: &Options) ->
         notes,
         problems,
     }
+}
+
+/// `--mtls-audit` in the JSON document: `{"anonymous": {"outcome", "detail"},
+/// "self_signed": {...}}`, outcome `accepted`, `rejected` or `inconclusive`.
+pub fn audit_json(a: &AuditResult) -> serde_json::Value {
+    let one = |o: &AuditOutcome| {
+        let (outcome, detail) = match o {
+            AuditOutcome::Accepted(d) => ("accepted", d.as_str()),
+            AuditOutcome::Rejected(d) => ("rejected", d.as_str()),
+            AuditOutcome::Inconclusive(d) => ("inconclusive", d.as_str()),
+            // An outcome added later: not judged.
+            _ => ("inconclusive", ""),
+        };
+        serde_json::json!({ "outcome": outcome, "detail": detail })
+    };
+    serde_json::json!({ "anonymous": one(&a.anonymous), "self_signed": one(&a.self_signed) })
 }
 
 fn accepted(o: &AuditOutcome) -> Option<String> {
