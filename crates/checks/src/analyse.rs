@@ -284,6 +284,15 @@ pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
     }
 }
 
+impl Analysis {
+    /// Adds findings raised outside [`analyse`] (e.g. [`crate::tls_findings`] for a
+    /// probe), keeping the order most severe first.
+    pub fn extend_findings(&mut self, more: impl IntoIterator<Item = Finding>) {
+        self.findings.extend(more);
+        crate::sort_findings(&mut self.findings);
+    }
+}
+
 /// The environment of the leaf's issuer: a known NHS sub-CA, a known other-environment
 /// CA, or an `--ca` CA tagged with an environment (the issuer itself, or the tagged
 /// anchor the issuer's own path reaches: `--ca int:root.pem` with the sub-CA sent).

@@ -11,6 +11,7 @@ mod catalogue;
 mod input;
 pub mod matching;
 mod path;
+mod tls_checks;
 pub mod trust_lint;
 
 pub use analyse::{analyse, Analysis, CertEntry, ChainResult, Role};
@@ -18,6 +19,7 @@ pub use catalogue::{
     catalogue, cert, chain, csr, key, lookup, name, pfx, revocation, tls, trust, CheckInfo,
 };
 pub use input::{CheckInput, ExtraCa, Options, Source, Usage};
+pub use tls_checks::{tls_findings, AuditFacts, HandshakeFacts, TlsFacts};
 
 use serde::Serialize;
 use std::fmt;

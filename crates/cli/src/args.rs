@@ -58,6 +58,7 @@ Examples:
   bars-certcheck probe 127.0.0.1:8443 --sni BaRS-INT-X26.Supplier.thirdparty.nhs.uk --env int
   bars-certcheck probe https://receiver.example.nhs.uk/bars --connect 10.0.0.5 --format json
   bars-certcheck probe receiver:8443 --pfx proxy-client.pfx --password-env PFX_PASSWORD
+  bars-certcheck probe receiver:8443 --client-cert client.pem --client-key client.key
   bars-certcheck probe receiver:8443 --mtls-audit --save-chain presented.pem
   bars-certcheck probe int.api.service.nhs.uk --env public --format markdown > ticket.md
 

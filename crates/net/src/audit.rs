@@ -118,6 +118,15 @@ async fn attempt(target: &Target, opts: &ProbeOptions, id: Option<ClientIdentity
     classify(probe_async(target, &o).await)
 }
 
+/// The status code of an HTTP status line (`HTTP/1.1 403 Forbidden` → 403).
+fn http_status(line: &str) -> Option<u16> {
+    let mut parts = line.split_whitespace();
+    if !parts.next()?.starts_with("HTTP/") {
+        return None;
+    }
+    parts.next()?.parse().ok()
+}
+
 /// Turns one probe into an audit outcome.
 pub(crate) fn classify(r: Result<ProbeResult, ProbeError>) -> AuditOutcome {
     let r = match r {
@@ -145,14 +154,84 @@ pub(crate) fn classify(r: Result<ProbeResult, ProbeError>) -> AuditOutcome {
         " (the server never asked for a client certificate)"
     };
     match &r.post_handshake {
-        Some(PostHandshake::Response(line)) => {
-            AuditOutcome::Accepted(format!("the server answered {line:?}{asked}"))
-        }
+        Some(PostHandshake::Response(line)) => match http_status(line) {
+            // Refused at the HTTP level (nginx answers a missing or failed client
+            // certificate this way under `ssl_verify_client optional`).
+            Some(401 | 403 | 495 | 496) => AuditOutcome::Rejected(format!(
+                "the TLS handshake completed but the server refused the request: {line:?}"
+            )),
+            Some(400) => AuditOutcome::Inconclusive(format!(
+                "the server answered {line:?}{asked}; it may be refusing the client \
+                 certificate at the HTTP level (as nginx does) or the request itself"
+            )),
+            _ => AuditOutcome::Accepted(format!("the server answered {line:?}{asked}")),
+        },
         Some(p @ PostHandshake::Alert(_)) => AuditOutcome::Rejected(p.to_string()),
+        Some(p @ PostHandshake::TicketOnly) => AuditOutcome::Accepted(format!("{p}{asked}")),
+        // Under TLS 1.2 a refusal of the client is part of the handshake, which completed.
+        Some(p @ PostHandshake::NoReply) if r.tls_version.as_deref() == Some("TLSv1.2") => {
+            AuditOutcome::Accepted(format!(
+                "the TLS 1.2 handshake completed (the server let the client in), then {p}{asked}"
+            ))
+        }
         Some(p @ PostHandshake::Closed) if r.client_auth_requested => {
             AuditOutcome::Inconclusive(format!("{p}; it may have rejected the client certificate"))
         }
         Some(p) => AuditOutcome::Inconclusive(p.to_string()),
         None => AuditOutcome::Inconclusive("no request was sent".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answered(line: &str, asked: bool) -> Result<ProbeResult, ProbeError> {
+        Ok(ProbeResult {
+            target: Target::parse("a.test").map_err(|e| ProbeError::Config {
+                target: "a.test".into(),
+                why: e.to_string(),
+            })?,
+            peer_addr: None,
+            sni: None,
+            chain: vec![vec![1]],
+            tls_version: Some("TLSv1.3".into()),
+            cipher: None,
+            alpn: None,
+            client_auth_requested: asked,
+            acceptable_client_cas_der: Vec::new(),
+            acceptable_client_cas: Vec::new(),
+            client_cert_sent: false,
+            handshake_error: None,
+            ocsp_stapled: None,
+            post_handshake: Some(PostHandshake::Response(line.into())),
+            elapsed_ms: 0,
+        })
+    }
+
+    #[test]
+    fn http_answers_are_classified_by_status() {
+        assert!(matches!(
+            classify(answered("HTTP/1.1 200 OK", true)),
+            AuditOutcome::Accepted(_)
+        ));
+        assert!(matches!(
+            classify(answered("HTTP/1.1 404 Not Found", true)),
+            AuditOutcome::Accepted(_)
+        ));
+        assert!(matches!(
+            classify(answered("HTTP/1.1 403 Forbidden", true)),
+            AuditOutcome::Rejected(_)
+        ));
+        assert!(matches!(
+            classify(answered("HTTP/1.1 400 Bad Request", true)),
+            AuditOutcome::Inconclusive(_)
+        ));
+        assert!(matches!(
+            classify(answered("garbage", false)),
+            AuditOutcome::Accepted(_)
+        ));
+        assert_eq!(http_status("HTTP/1.0 200 ok"), Some(200));
+        assert_eq!(http_status("SSH-2.0"), None);
     }
 }

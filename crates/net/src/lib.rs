@@ -4,6 +4,7 @@
 //! No policy lives here: results carry raw DER and plain facts; the checks crate judges them.
 
 mod audit;
+mod hello;
 mod probe;
 mod target;
 pub mod testserver;

@@ -63,12 +63,20 @@ pub struct ProbeOptions {
     pub env_no_proxy: Option<String>,
     /// ALPN protocols to offer (default `h2`, `http/1.1`).
     pub alpn: Vec<Vec<u8>>,
-    /// Send `HEAD /` after the handshake and read the answer (always done when a client
+    /// Send `GET /` after the handshake and read the answer (always done when a client
     /// identity is given or the server asked for a client certificate, since TLS 1.3
     /// rejections of client certificates arrive on that first read).
     pub send_request: bool,
     /// Restrict to TLS 1.2 only (for tests and diagnosis); default both 1.2 and 1.3.
     pub tls12_only: bool,
+    /// `None`: after the handshake, wait up to `timeout` for the answer to the request.
+    /// `Some(wait)`: the request only serves to catch a TLS 1.3 rejection of the client
+    /// certificate, which arrives about one round trip after the handshake. It is then
+    /// skipped under TLS 1.2 (where a rejection is part of the handshake), and under TLS
+    /// 1.3 the wait lasts `wait` (never less than twice the handshake's duration, never
+    /// more than `timeout`) and ends soon after the server issues a session ticket, which
+    /// it does only once it has accepted the client.
+    pub reply_timeout: Option<Duration>,
 }
 
 impl Default for ProbeOptions {
@@ -84,6 +92,7 @@ impl Default for ProbeOptions {
             alpn: vec![b"h2".to_vec(), b"http/1.1".to_vec()],
             send_request: false,
             tls12_only: false,
+            reply_timeout: None,
         }
     }
 }
@@ -163,6 +172,9 @@ pub enum PostHandshake {
     Closed,
     /// Nothing arrived before the timeout.
     NoReply,
+    /// No answer, but the server issued a TLS 1.3 session ticket, which it does only once
+    /// it has accepted the client (certificate or none).
+    TicketOnly,
     /// Another error (plain message).
     Error(String),
 }
@@ -201,6 +213,11 @@ impl fmt::Display for PostHandshake {
                 write!(f, "the server closed the connection without answering")
             }
             PostHandshake::NoReply => write!(f, "no answer arrived before the timeout"),
+            PostHandshake::TicketOnly => write!(
+                f,
+                "the server completed the handshake and issued a session ticket (accepting the \
+                 client) but did not answer the request"
+            ),
             PostHandshake::Error(e) => write!(f, "reading the answer failed: {e}"),
         }
     }
@@ -337,6 +354,17 @@ pub enum ProbeError {
         /// Why.
         why: String,
     },
+    /// The server speaks only TLS versions below 1.2 (it chose one, or answered
+    /// `protocol_version` to an offer of TLS 1.2 and 1.3).
+    #[error("{target} does not speak TLS 1.2 or 1.3: {seen}; TLS 1.0 and 1.1 are deprecated (RFC 8996) and the BaRS proxy will not connect (tls.old-protocol)")]
+    OldProtocol {
+        /// host:port
+        target: String,
+        /// The version the server chose (`TLSv1.0`, ...), when it chose one.
+        version: Option<String>,
+        /// What the server did, in words.
+        seen: String,
+    },
     /// Other I/O or TLS error.
     #[error("probing {target} failed: {why}")]
     Io {
@@ -345,6 +373,25 @@ pub enum ProbeError {
         /// Why.
         why: String,
     },
+}
+
+impl ProbeError {
+    /// A stable one-word class of the failure: `dns`, `refused`, `timeout`, `not-tls`,
+    /// `alert`, `closed`, `proxy`, `config`, `old-protocol` or `io`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ProbeError::Dns { .. } => "dns",
+            ProbeError::Refused { .. } => "refused",
+            ProbeError::Timeout { .. } => "timeout",
+            ProbeError::NotTls { .. } => "not-tls",
+            ProbeError::Alert { .. } => "alert",
+            ProbeError::ClosedMidHandshake { .. } => "closed",
+            ProbeError::Proxy { .. } => "proxy",
+            ProbeError::Config { .. } => "config",
+            ProbeError::OldProtocol { .. } => "old-protocol",
+            ProbeError::Io { .. } => "io",
+        }
+    }
 }
 
 /// Shared record of what the verifier and the client-cert resolver saw.
@@ -360,9 +407,56 @@ pub struct Recorded {
     pub acceptable_cas: Vec<Vec<u8>>,
     /// A client certificate was presented.
     pub client_cert_sent: bool,
+    /// The server issued a TLS 1.3 session ticket (after accepting the client).
+    pub tls13_ticket: bool,
 }
 
 type Shared = Arc<Mutex<Recorded>>;
+
+/// A session store that stores nothing (every probe is a fresh handshake) but notes the
+/// arrival of a TLS 1.3 session ticket.
+#[derive(Debug)]
+struct TicketWatch {
+    rec: Shared,
+    notify: Arc<tokio::sync::Notify>,
+}
+
+impl rustls::client::ClientSessionStore for TicketWatch {
+    fn set_kx_hint(&self, _: ServerName<'static>, _: rustls::NamedGroup) {}
+    fn kx_hint(&self, _: &ServerName<'_>) -> Option<rustls::NamedGroup> {
+        None
+    }
+    fn set_tls12_session(
+        &self,
+        _: ServerName<'static>,
+        _: rustls::client::Tls12ClientSessionValue,
+    ) {
+    }
+    fn tls12_session(&self, _: &ServerName<'_>) -> Option<rustls::client::Tls12ClientSessionValue> {
+        None
+    }
+    fn remove_tls12_session(&self, _: &ServerName<'static>) {}
+    fn insert_tls13_ticket(
+        &self,
+        _: ServerName<'static>,
+        _: rustls::client::Tls13ClientSessionValue,
+    ) {
+        with_rec(&self.rec, |r| r.tls13_ticket = true);
+        self.notify.notify_one();
+    }
+    fn take_tls13_ticket(
+        &self,
+        _: &ServerName<'static>,
+    ) -> Option<rustls::client::Tls13ClientSessionValue> {
+        None
+    }
+}
+
+/// How long to keep waiting for an answer once the session ticket has arrived, when the
+/// request only serves to catch a rejection ([`ProbeOptions::reply_timeout`]) ...
+const AFTER_TICKET_QUICK: Duration = Duration::from_millis(250);
+/// ... and when the answer itself matters (an HTTP-level refusal, as nginx gives).
+const AFTER_TICKET: Duration = Duration::from_secs(2);
 
 fn with_rec<R>(rec: &Shared, f: impl FnOnce(&mut Recorded) -> R) -> R {
     match rec.lock() {
@@ -504,7 +598,8 @@ struct RecordingStream {
     first: Arc<Mutex<Vec<u8>>>,
 }
 
-const KEEP_FIRST: usize = 64;
+/// Enough for a ServerHello with its extensions.
+const KEEP_FIRST: usize = 512;
 
 impl AsyncRead for RecordingStream {
     fn poll_read(
@@ -731,6 +826,11 @@ pub(crate) async fn probe_with_key(
         )));
     config.alpn_protocols = opts.alpn.clone();
     config.enable_sni = sni.is_some();
+    let ticket = Arc::new(tokio::sync::Notify::new());
+    config.resumption = rustls::client::Resumption::store(Arc::new(TicketWatch {
+        rec: rec.clone(),
+        notify: ticket.clone(),
+    }));
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
 
     // Proxy decision.
@@ -747,7 +847,19 @@ pub(crate) async fn probe_with_key(
     // TCP (or proxy tunnel).
     let (tcp, peer_addr) = match &proxy {
         Some(p) => {
-            let (tcp, addr) = connect_via_proxy(target, p, deadline, &timeout_err).await?;
+            // Through the proxy, --connect names the address the proxy is asked to reach.
+            let via = match &opts.connect {
+                Some(c) => {
+                    let (host, port) =
+                        split_connect(c, target.port).ok_or_else(|| ProbeError::Config {
+                            target: tname.clone(),
+                            why: format!("{c:?} is not ADDR[:PORT]"),
+                        })?;
+                    Target { host, port }
+                }
+                None => target.clone(),
+            };
+            let (tcp, addr) = connect_via_proxy(&via, &tname, p, deadline, &timeout_err).await?;
             (tcp, Some(addr))
         }
         None => {
@@ -772,13 +884,16 @@ pub(crate) async fn probe_with_key(
     };
     let handshake = tokio::time::timeout_at(deadline, connector.connect(server_name, stream)).await;
     let snapshot = with_rec(&rec, |r| r.clone());
+    let first_bytes = first.lock().map(|f| f.clone()).unwrap_or_default();
+    // What the server chose, known even when the handshake fails later.
+    let hello = crate::hello::parse_server_hello(&first_bytes);
     let base = |snap: &Recorded| ProbeResult {
         target: target.clone(),
         peer_addr,
         sni: sni.clone(),
         chain: snap.chain.clone(),
-        tls_version: None,
-        cipher: None,
+        tls_version: hello.map(|h| crate::hello::version_name(h.version)),
+        cipher: hello.map(|h| crate::hello::cipher_name(h.cipher)),
         alpn: None,
         client_auth_requested: snap.client_auth_requested,
         acceptable_client_cas: snap.acceptable_cas.iter().map(|d| render_dn(d)).collect(),
@@ -803,7 +918,6 @@ pub(crate) async fn probe_with_key(
             return Ok(r);
         }
         Ok(Err(e)) => {
-            let first_bytes = first.lock().map(|f| f.clone()).unwrap_or_default();
             let alert = match rustls_error(&e) {
                 Some(rustls::Error::AlertReceived(a)) => Some(alert_name(a)),
                 _ => None,
@@ -852,12 +966,34 @@ pub(crate) async fn probe_with_key(
     }
 
     let asked = with_rec(&rec, |r| r.client_auth_requested);
-    if opts.send_request || client_key.is_some() || asked {
-        let read_deadline = TokioInstant::now() + opts.timeout;
-        let post = request_and_read(&mut tls, &target.host, read_deadline).await;
+    let tls13 = result.tls_version.as_deref() == Some("TLSv1.3");
+    let quick = opts.reply_timeout.is_some();
+    if (opts.send_request || client_key.is_some() || asked) && (tls13 || !quick) {
+        let wait = match opts.reply_timeout {
+            None => opts.timeout,
+            Some(w) => w.max(started.elapsed().saturating_mul(2)).min(opts.timeout),
+        };
+        let read_deadline = TokioInstant::now() + wait;
+        let host = sni.as_deref().unwrap_or(&target.host);
+        let post = request_and_read(
+            &mut tls,
+            host,
+            read_deadline,
+            ticket.as_ref(),
+            if quick {
+                AFTER_TICKET_QUICK
+            } else {
+                AFTER_TICKET
+            },
+        )
+        .await;
         // A TLS 1.3 CertificateRequest can only be seen in the handshake; refresh anyway.
         let snap = with_rec(&rec, |r| r.clone());
         result.client_cert_sent = snap.client_cert_sent;
+        let post = match post {
+            PostHandshake::NoReply if snap.tls13_ticket => PostHandshake::TicketOnly,
+            other => other,
+        };
         if let PostHandshake::Alert(a) = &post {
             if is_cert_alert(a) {
                 result.handshake_error = Some(HandshakeFailure {
@@ -894,6 +1030,25 @@ fn classify_early(
     sent_client_cert: bool,
 ) -> ProbeError {
     let target = tname.to_string();
+    // A server that chose a version below TLS 1.2 (rustls refuses it), or that answered
+    // our offer of TLS 1.2 and 1.3 with protocol_version.
+    if let Some(h) = crate::hello::parse_server_hello(first).filter(|h| h.version < 0x0303) {
+        let version = crate::hello::version_name(h.version);
+        return ProbeError::OldProtocol {
+            target,
+            seen: format!("it chose {version}"),
+            version: Some(version),
+        };
+    }
+    if alert.as_deref() == Some("protocol_version") {
+        return ProbeError::OldProtocol {
+            target,
+            version: None,
+            seen: "it answered the offer of TLS 1.2 and 1.3 with the alert protocol_version \
+                   (it probably speaks only TLS 1.0/1.1)"
+                .into(),
+        };
+    }
     if let Some(description) = alert {
         let meaning = alert_meaning(&description, sent_client_cert);
         return ProbeError::Alert {
@@ -931,15 +1086,22 @@ fn classify_early(
     }
 }
 
+/// Sends `GET /` and reads the first answer (or alert) until `deadline`; with `ticket`,
+/// gives up `after_ticket` after the server issued a session ticket.
 async fn request_and_read<S>(
     tls: &mut tokio_rustls::client::TlsStream<S>,
     host: &str,
     deadline: TokioInstant,
+    ticket: &tokio::sync::Notify,
+    after_ticket: Duration,
 ) -> PostHandshake
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let req = format!("HEAD / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    // GET rather than HEAD: some servers (openssl s_server -www) answer only GET.
+    let req = format!(
+        "GET / HTTP/1.1\r\nHost: {host}\r\nUser-Agent: bars-certcheck\r\nConnection: close\r\n\r\n"
+    );
     let io = async {
         // A failed write is not final: the server's alert may already be waiting to be read.
         if tls.write_all(req.as_bytes()).await.is_ok() {
@@ -949,7 +1111,15 @@ where
         let n = tls.read(&mut buf).await?;
         Ok::<_, io::Error>(buf.get(..n).map(<[u8]>::to_vec).unwrap_or_default())
     };
-    match tokio::time::timeout_at(deadline, io).await {
+    let accepted = async {
+        ticket.notified().await;
+        tokio::time::sleep(after_ticket).await;
+    };
+    let outcome = tokio::select! {
+        r = tokio::time::timeout_at(deadline, io) => r,
+        _ = tokio::time::timeout_at(deadline, accepted) => return PostHandshake::TicketOnly,
+    };
+    match outcome {
         Err(_) => PostHandshake::NoReply,
         Ok(Ok(bytes)) if bytes.is_empty() => PostHandshake::Closed,
         Ok(Ok(bytes)) => {
@@ -1048,14 +1218,15 @@ async fn connect_any(
 }
 
 async fn connect_via_proxy(
-    target: &Target,
+    via: &Target,
+    tname: &str,
     proxy: &str,
     deadline: TokioInstant,
     timeout_err: &impl Fn(Stage) -> ProbeError,
 ) -> Result<(TcpStream, SocketAddr), ProbeError> {
-    let tname = target.to_string();
+    let authority = via.to_string();
     let perr = |why: String| ProbeError::Proxy {
-        target: tname.clone(),
+        target: tname.to_string(),
         proxy: proxy.to_string(),
         why,
     };
@@ -1075,13 +1246,13 @@ async fn connect_via_proxy(
         Some((h, _)) => (h, 3128),
         None => return Err(perr("the proxy address is not HOST:PORT".into())),
     };
-    let addrs = resolve(&phost, pport, deadline, &tname, timeout_err)
+    let addrs = resolve(&phost, pport, deadline, tname, timeout_err)
         .await
         .map_err(|e| match e {
             ProbeError::Dns { why, .. } => perr(format!("cannot resolve the proxy: {why}")),
             other => other,
         })?;
-    let mut tcp = connect_any(&addrs, deadline, &tname, timeout_err)
+    let mut tcp = connect_any(&addrs, deadline, tname, timeout_err)
         .await
         .map_err(|e| match e {
             ProbeError::Refused { .. } => perr("the proxy refused the connection".into()),
@@ -1089,7 +1260,7 @@ async fn connect_via_proxy(
             other => other,
         })?;
     let paddr = tcp.peer_addr().map_err(|e| perr(e.to_string()))?;
-    let req = format!("CONNECT {tname} HTTP/1.1\r\nHost: {tname}\r\n\r\n");
+    let req = format!("CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n");
     let exchange = async {
         tcp.write_all(req.as_bytes()).await?;
         let mut head = Vec::new();

@@ -66,6 +66,9 @@ pub enum Hostile {
     ImmediateClose,
     /// Send a fatal TLS alert record with this description code (e.g. 40 handshake_failure).
     Alert(u8),
+    /// Answer the ClientHello with a ServerHello choosing TLS 1.0 (a server that only
+    /// speaks TLS 1.0 and ignores the client's supported_versions).
+    Tls10ServerHello,
 }
 
 /// Why a test server could not start.
@@ -268,6 +271,12 @@ pub fn spawn_hostile(kind: Hostile) -> Result<(SocketAddr, ServerHandle), TestSe
             Hostile::ImmediateClose => {
                 drop(tcp);
             }
+            Hostile::Tls10ServerHello => {
+                let mut buf = [0u8; 2048];
+                let _ = tokio::time::timeout(Duration::from_secs(5), tcp.read(&mut buf)).await;
+                let _ = tcp.write_all(&tls10_server_hello()).await;
+                linger(&mut tcp).await;
+            }
             Hostile::Alert(code) => {
                 // TLS record: alert (21), version 3.3, length 2, level fatal (2), description.
                 let _ = tcp.write_all(&[21, 3, 3, 0, 2, 2, code]).await;
@@ -275,6 +284,21 @@ pub fn spawn_hostile(kind: Hostile) -> Result<(SocketAddr, ServerHandle), TestSe
             }
         }
     })
+}
+
+/// A TLS 1.0 ServerHello record (TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, no extensions).
+fn tls10_server_hello() -> Vec<u8> {
+    let mut body = vec![3, 1];
+    body.extend_from_slice(&[0x42; 32]); // random
+    body.push(0); // no session id
+    body.extend_from_slice(&[0xc0, 0x13, 0]); // cipher suite, null compression
+    let len = u8::try_from(body.len()).unwrap_or(0);
+    let mut hs = vec![2, 0, 0, len];
+    hs.extend_from_slice(&body);
+    let rlen = u8::try_from(hs.len()).unwrap_or(0);
+    let mut rec = vec![22, 3, 1, 0, rlen];
+    rec.extend_from_slice(&hs);
+    rec
 }
 
 async fn linger(tcp: &mut tokio::net::TcpStream) {

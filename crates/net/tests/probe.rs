@@ -226,3 +226,104 @@ fn client_cert_accepted_and_rejected_tls13_and_tls12() {
         }
     }
 }
+
+#[test]
+fn peers_that_send_no_certificate_are_classified() {
+    use bars_net::testserver::{spawn_hostile, Hostile};
+    use bars_net::ProbeError;
+    let cases: &[(Hostile, &str)] = &[
+        (Hostile::Silent, "timeout"),
+        (Hostile::Garbage, "not-tls"),
+        (Hostile::HttpReply, "not-tls"),
+        (Hostile::SshBanner, "not-tls"),
+        (Hostile::ImmediateClose, "closed"),
+        (Hostile::Alert(40), "alert"),
+        (Hostile::Alert(70), "old-protocol"),
+        (Hostile::Tls10ServerHello, "old-protocol"),
+    ];
+    for (kind, want) in cases {
+        let (addr, _h) = spawn_hostile(*kind).unwrap();
+        let started = Instant::now();
+        let o = ProbeOptions {
+            timeout: Duration::from_secs(1),
+            ..opts()
+        };
+        let e = probe(&local(addr), &o).unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(3), "{kind:?}");
+        assert_eq!(e.kind(), *want, "{kind:?}: {e}");
+        if let ProbeError::OldProtocol { version, .. } = &e {
+            if *kind == Hostile::Tls10ServerHello {
+                assert_eq!(version.as_deref(), Some("TLSv1.0"));
+            }
+            assert!(e.to_string().contains("tls.old-protocol"), "{e}");
+        }
+    }
+    // Nothing listening.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let t = Target::parse(&format!("127.0.0.1:{port}")).unwrap();
+    assert_eq!(probe(&t, &opts()).unwrap_err().kind(), "refused");
+}
+
+#[test]
+fn quick_reply_mode_still_catches_a_tls13_rejection() {
+    let p = pki("Quick");
+    let client_root = ca("Client Root", None);
+    let good = leaf("client.bars.test", &client_root, true);
+    let stranger = ca("Stranger Root", None);
+    let bad = leaf("client.bars.test", &stranger, true);
+    for tls12 in [false, true] {
+        let (addr, _h) = serve(
+            vec![p.leaf.der.clone()],
+            p.leaf.key.clone(),
+            ClientAuthMode::Required(ClientCas {
+                roots: vec![client_root.der.clone()],
+                advertise: None,
+            }),
+            tls12,
+        );
+        let quick = |id| ProbeOptions {
+            client_identity: Some(id),
+            reply_timeout: Some(Duration::from_millis(500)),
+            ..opts()
+        };
+        let r = probe(&local(addr), &quick(identity(&bad, &[]))).unwrap();
+        let h = r.handshake_error.expect("rejected");
+        assert_eq!(h.alert.as_deref(), Some("unknown_ca"), "tls12={tls12}");
+        let started = Instant::now();
+        let r = probe(&local(addr), &quick(identity(&good, &[]))).unwrap();
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert!(r.handshake_error.is_none(), "tls12={tls12}: {r:?}");
+        if tls12 {
+            assert_eq!(r.post_handshake, None, "no request needed under TLS 1.2");
+            assert_eq!(r.tls_version.as_deref(), Some("TLSv1.2"));
+        } else {
+            assert!(r.post_handshake.is_some());
+        }
+    }
+}
+
+#[test]
+fn version_and_cipher_known_when_the_handshake_fails() {
+    let p = pki("Fail");
+    let client_root = ca("Client Root", None);
+    let (addr, _h) = serve(
+        vec![p.leaf.der.clone()],
+        p.leaf.key.clone(),
+        ClientAuthMode::Required(ClientCas {
+            roots: vec![client_root.der.clone()],
+            advertise: None,
+        }),
+        true,
+    );
+    let r = probe(&local(addr), &opts()).unwrap();
+    assert!(r.handshake_error.is_some());
+    assert_eq!(r.tls_version.as_deref(), Some("TLSv1.2"));
+    assert!(
+        r.cipher.as_deref().unwrap().starts_with("TLS_ECDHE_"),
+        "{:?}",
+        r.cipher
+    );
+}
