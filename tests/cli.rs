@@ -10,6 +10,7 @@
 
 mod util;
 
+mod bounds;
 mod check;
 mod demo;
 mod inspect;

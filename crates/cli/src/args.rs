@@ -18,6 +18,11 @@ Exit codes:
 #[command(name = "bars-certcheck", version, propagate_version = true)]
 #[command(after_help = EXIT_CODES)]
 pub struct Cli {
+    /// Largest input file accepted, in bytes or with a K/KiB, M/MiB suffix; larger files
+    /// are refused before they are read.
+    #[arg(long, global = true, value_name = "SIZE", default_value = "16MiB", value_parser = parse_size)]
+    pub max_input_size: u64,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -269,6 +274,26 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Parses `16MiB`, `512K`, `1048576` into bytes.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("not a size (e.g. 16MiB, 512K, 1048576): {s:?}"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1024,
+        "m" | "mb" | "mib" => 1024 * 1024,
+        "g" | "gb" | "gib" => 1024 * 1024 * 1024,
+        other => return Err(format!("unknown size unit {other:?} (use K, M or G)")),
+    };
+    n.checked_mul(mult)
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("size out of range: {s:?}"))
+}
+
 /// Parses an RFC 3339 time into Unix seconds.
 pub fn parse_time(s: &str) -> Result<i64, String> {
     time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
@@ -284,6 +309,16 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parse_size_units() {
+        assert_eq!(parse_size("16MiB"), Ok(16 * 1024 * 1024));
+        assert_eq!(parse_size("512K"), Ok(512 * 1024));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("12 parsecs").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
     }
 
     #[test]

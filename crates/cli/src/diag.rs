@@ -5,7 +5,7 @@ use crate::args::{DiagArgs, EnvArg, FailOn, ReportArgs, ReportFormat};
 use crate::exit::Exit;
 use anyhow::Context;
 use bars_checks::{Analysis, CheckInput, ExtraCa, Options, Severity, Source, Usage};
-use bars_model::{Item, Limits, Parsed, ReadErrorKind};
+use bars_model::{Item, Parsed, ReadErrorKind};
 use bars_nhs::Environment;
 use bars_report::diag::{CertView, ChainView, FindingView, Level, Report, TlsView};
 use bars_report::Style;
@@ -49,6 +49,43 @@ pub fn split_ca_arg(arg: &str) -> (Option<Environment>, &str) {
     (None, arg)
 }
 
+/// A name a certificate could cover: at most 253 characters, labels of 1 to 63 (a
+/// leading `*.` allowed), or an IP address.
+pub fn check_dns_name(name: &str) -> Result<(), String> {
+    if name.parse::<std::net::IpAddr>().is_ok() {
+        return Ok(());
+    }
+    let n = name.trim_end_matches('.');
+    if n.is_empty() {
+        return Err("empty name".into());
+    }
+    if n.len() > 253 {
+        return Err(format!(
+            "a DNS name is at most 253 characters; this one has {} ({} labels)",
+            n.len(),
+            n.split('.').count()
+        ));
+    }
+    for (i, label) in n.split('.').enumerate() {
+        if label.is_empty() || label.len() > 63 {
+            return Err(format!(
+                "label {} ({label:?}) must be 1 to 63 characters",
+                i + 1
+            ));
+        }
+        let wildcard = label == "*" && i == 0;
+        let plain = label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !wildcard && !plain {
+            return Err(format!(
+                "label {label:?} holds characters a DNS name cannot"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The analysis options for `diag` at time `at`. `--ca` files are read here; a file that
 /// cannot be read, or that holds no certificate, is a usage error.
 pub fn options(diag: &DiagArgs, at: i64, usage: Usage) -> anyhow::Result<Options> {
@@ -56,6 +93,9 @@ pub fn options(diag: &DiagArgs, at: i64, usage: Usage) -> anyhow::Result<Options
     opts.env = diag.env.forced();
     opts.use_embedded = !diag.no_embedded_ca;
     opts.warn_days = diag.warn_days;
+    if let Some(name) = &diag.expect_fqdn {
+        check_dns_name(name).map_err(|why| anyhow::anyhow!("--expect-fqdn: {why}"))?;
+    }
     opts.expect_fqdn = diag.expect_fqdn.clone();
     opts.usage = usage;
     for arg in &diag.ca {
@@ -65,7 +105,7 @@ pub fn options(diag: &DiagArgs, at: i64, usage: Usage) -> anyhow::Result<Options
         let parsed = bars_model::read_path(
             std::path::Path::new(path),
             &bars_model::NoPassword,
-            &Limits::default(),
+            &crate::input::limits(),
         );
         if let Some(e) = parsed.errors.first() {
             anyhow::bail!("--ca {e}");

@@ -3,6 +3,23 @@
 use crate::password::{Passwords, Provider};
 use bars_model::{read_path, Limits, Parsed};
 use std::path::Path;
+use std::sync::OnceLock;
+
+static MAX_INPUT_BYTES: OnceLock<u64> = OnceLock::new();
+
+/// Sets the largest input accepted (`--max-input-size`), once, at start-up.
+pub fn set_max_input_bytes(n: u64) {
+    let _ = MAX_INPUT_BYTES.set(n);
+}
+
+/// The reading limits in force.
+pub fn limits() -> Limits {
+    let mut l = Limits::default();
+    if let Some(n) = MAX_INPUT_BYTES.get() {
+        l.max_file_bytes = *n;
+    }
+    l
+}
 
 /// Reads every file; prints each problem as one line on stderr and says whether any
 /// input had one.
@@ -11,7 +28,7 @@ pub fn read_all(
     passwords: &Passwords,
 ) -> anyhow::Result<(Vec<(String, Parsed)>, bool)> {
     let provider = Provider::new(passwords.resolve()?);
-    let limits = Limits::default();
+    let limits = limits();
     let mut out = Vec::with_capacity(files.len());
     let mut failed = false;
     for f in files {

@@ -17,6 +17,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    input::set_max_input_bytes(cli.max_input_size);
     let code = match cmd::run(cli) {
         Ok(code) => code,
         Err(err) => {

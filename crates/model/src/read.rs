@@ -614,7 +614,8 @@ fn pkcs7_certificates(der: &[u8]) -> Option<Vec<&[u8]>> {
         let mut i = 0usize;
         while i < der.len() {
             let rest = der.get(i..).unwrap_or_default();
-            if rest.first() == Some(&0x30) {
+            // A certificate is a SEQUENCE with a long-form length (it is over 127 bytes).
+            if rest.first() == Some(&0x30) && matches!(rest.get(1), Some(0x81..=0x84)) {
                 if let Ok((c, used)) = Certificate::from_der_prefix(rest) {
                     drop(c);
                     out.push(rest.get(..used).unwrap_or_default());
