@@ -14,6 +14,7 @@ mod bounds;
 mod check;
 mod demo;
 mod inspect;
+mod install;
 mod matching;
 mod onboard;
 mod probe;

@@ -126,6 +126,13 @@ Examples:
   bars-certcheck demo --fault incomplete-chain --format json")]
     Demo(crate::cmd::demo::DemoArgs),
 
+    /// Print the manual page (roff), generated from the same definitions as --help.
+    #[command(after_help = "\
+Examples:
+  bars-certcheck man > /usr/local/share/man/man1/bars-certcheck.1
+  bars-certcheck man | man -l -")]
+    Man,
+
     /// Print shell completions for bash, zsh, fish, elvish or PowerShell.
     #[command(after_help = "\
 Examples:

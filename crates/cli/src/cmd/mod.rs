@@ -30,6 +30,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Trust(c) => trust::run(c),
         Command::Match(args) => matching::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Man => {
+            crate::output::print(&String::from_utf8_lossy(&man_page()?))?;
+            Ok(Exit::Ok)
+        }
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             let mut buf = Vec::new();
@@ -39,6 +43,60 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         }
     }
 }
+
+/// The manual page: clap_mangen's page for the whole command, then the options of every
+/// subcommand (and of `csr new`, `ca fetch`, …), then the exit status.
+fn man_page() -> anyhow::Result<Vec<u8>> {
+    let cmd = Cli::command();
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(cmd.clone()).render(&mut buf)?;
+    let mut stack: Vec<(String, clap::Command)> = cmd
+        .get_subcommands()
+        .map(|s| (s.get_name().to_string(), s.clone()))
+        .collect();
+    stack.reverse();
+    while let Some((path, sub)) = stack.pop() {
+        if sub.get_name() == "help" || sub.is_hide_set() {
+            continue;
+        }
+        let children: Vec<(String, clap::Command)> = sub
+            .get_subcommands()
+            .map(|c| (format!("{path} {}", c.get_name()), c.clone()))
+            .collect();
+        if children.is_empty() {
+            buf.extend_from_slice(
+                format!(".SH \"BARS-CERTCHECK {}\"\n", path.to_uppercase()).as_bytes(),
+            );
+            if let Some(about) = sub.get_about() {
+                buf.extend_from_slice(format!("{about}\n").as_bytes());
+            }
+            let mut options = Vec::new();
+            clap_mangen::Man::new(sub).render_options_section(&mut options)?;
+            let options = String::from_utf8_lossy(&options).replace(".SH OPTIONS", ".SS Options");
+            buf.extend_from_slice(options.as_bytes());
+        } else {
+            stack.extend(children.into_iter().rev());
+        }
+    }
+    buf.extend_from_slice(EXIT_STATUS.as_bytes());
+    Ok(buf)
+}
+
+/// The man page's EXIT STATUS section (SPEC "Exit codes").
+const EXIT_STATUS: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+nothing at or above \-\-fail\-on (inspect, explain, ca list: every input was read)
+.TP
+\fB1\fR
+findings at or above \-\-fail\-on; a refusal (bad name, mismatched key, pin mismatch)
+.TP
+\fB2\fR
+usage error or unreadable input (each unreadable input is one line on stderr; the others are still processed)
+.TP
+\fB3\fR
+network failure before any certificate was received
+"#;
 
 /// Now, or the `--at` time.
 pub fn now_or(at: Option<i64>) -> i64 {
