@@ -46,10 +46,16 @@ impl fmt::Display for CrlError {
                 f,
                 "the CRL was issued by {crl_issuer}, not by the certificate's issuer {ca}"
             ),
-            CrlError::BadSignature { ca, reason } => write!(
-                f,
-                "the CRL's signature does not verify with the key of {ca} ({reason})"
-            ),
+            CrlError::BadSignature { ca, reason } => {
+                write!(
+                    f,
+                    "the CRL's signature does not verify with the key of {ca}"
+                )?;
+                if reason != "signature does not verify" {
+                    write!(f, " ({reason})")?;
+                }
+                Ok(())
+            }
             CrlError::NotCrlSigner { ca } => {
                 write!(
                     f,

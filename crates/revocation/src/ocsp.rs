@@ -329,6 +329,9 @@ impl fmt::Display for OcspError {
                 f,
                 "the OCSP response is not signed by the issuer or by a responder it authorised ({w})"
             ),
+            OcspError::BadSignature(w) if w == "signature does not verify" => {
+                write!(f, "the OCSP response's signature does not verify")
+            }
             OcspError::BadSignature(w) => {
                 write!(f, "the OCSP response's signature does not verify ({w})")
             }

@@ -229,7 +229,7 @@ pub fn findings(analysis: &Analysis, outcomes: &[CertOutcome], at: i64) -> Vec<F
                 out.push(rc::UNAVAILABLE.finding(
                     c,
                     format!(
-                        "the issuer of {l} ({issuer}) is not known, so no CRL or OCSP response for it can be verified; give the issuer with --ca, or use --fetch-missing"
+                        "the issuer of {l}, {issuer}, is not known, so no CRL or OCSP response for it can be verified; give the issuer with --ca, or use --fetch-missing"
                     ),
                 ));
             }
@@ -264,7 +264,7 @@ fn evidence_findings(
             out.push(rc::STALE.finding(
                 c,
                 format!(
-                    "{} (for {l}) is past its nextUpdate {next} (judged at {}); it says {}",
+                    "{} for {l} is past its nextUpdate {next} (judged at {}); it says {}",
                     e.what(),
                     fmt_time(at),
                     a.status

@@ -112,7 +112,7 @@ impl Ca {
                 "[ca]\ndefault_ca = CA_default\n[CA_default]\ndir = {}\ndatabase = $dir/index.txt\n\
                  new_certs_dir = $dir/newcerts\nserial = $dir/serial\ncrlnumber = $dir/crlnumber\n\
                  certificate = $dir/ca.pem\nprivate_key = $dir/ca.key\ndefault_md = sha256\n\
-                 policy = policy_any\ndefault_days = 30\ndefault_crl_days = 7\nunique_subject = no\n\
+                 policy = policy_any\ndefault_days = 400\ndefault_crl_days = 7\nunique_subject = no\n\
                  copy_extensions = none\nemail_in_dn = no\n[policy_any]\ncommonName = supplied\n",
                 dir.display()
             ),
@@ -206,7 +206,7 @@ impl Ca {
                 "-set_serial",
                 "0x7777",
                 "-days",
-                "30",
+                "400",
                 "-extfile",
                 extfile.to_str().unwrap(),
                 "-out",
