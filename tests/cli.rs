@@ -16,6 +16,7 @@ mod inspect;
 mod matching;
 mod onboard;
 mod probe;
+mod revocation;
 mod scan;
 mod schema;
 mod trust;
