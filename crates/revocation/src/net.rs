@@ -560,6 +560,87 @@ mod tests {
     }
 
     #[test]
+    fn stapled_responses_are_checked_without_network() {
+        let dir = tempfile::tempdir().unwrap();
+        let peer = Peer::start();
+        let ca = Ca::root(dir.path(), "ca", "Staple CA");
+        let ext = urls_ext(&peer.url("/ca.crl"), &peer.url("/ocsp"), "");
+        let leaf_path = ca.issue("leaf", "leaf.example", &ext);
+        ca.revoke(&leaf_path, "cessationOfOperation");
+        let (leaf, issuer) = (cert(&leaf_path), cert(&ca.cert));
+        // What a server would staple: a response produced ahead of time.
+        let req = crate::ocsp::build_request(&leaf, &issuer, None).unwrap();
+        let reqf = dir.path().join("req.der");
+        let respf = dir.path().join("resp.der");
+        std::fs::write(&reqf, req.der()).unwrap();
+        crate::testsupport::openssl(
+            dir.path(),
+            &[
+                "ocsp",
+                "-index",
+                ca.index.to_str().unwrap(),
+                "-CA",
+                ca.cert.to_str().unwrap(),
+                "-rsigner",
+                ca.cert.to_str().unwrap(),
+                "-rkey",
+                ca.key.to_str().unwrap(),
+                "-reqin",
+                reqf.to_str().unwrap(),
+                "-respout",
+                respf.to_str().unwrap(),
+                "-ndays",
+                "1",
+            ],
+        );
+        let staple = std::fs::read(&respf).unwrap();
+        let ev = check_stapled(&staple, &leaf, &issuer, util::wall_clock());
+        assert_eq!(ev.via, Via::Stapled);
+        assert!(matches!(
+            ev.result,
+            Ok(Answer {
+                status: Status::Revoked {
+                    reason: Some(crate::Reason(5)),
+                    ..
+                },
+                ..
+            })
+        ));
+        // Through an analysis, with the mode off: the staple alone, no connection.
+        let input = bars_checks::CheckInput {
+            certificates: vec![(leaf, bars_checks::Source::Sent)],
+            ..Default::default()
+        };
+        let mut o = bars_checks::Options::new(util::wall_clock());
+        o.extra_cas.push(bars_checks::ExtraCa {
+            env: None,
+            cert: issuer,
+            path: "ca".into(),
+            source: None,
+        });
+        let analysis = bars_checks::analyse(&input, &o);
+        let mut ro = opts(Mode::Off, None);
+        ro.stapled = vec![(0, staple)];
+        let f = crate::check_analysis(&analysis, &ro);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].id, "revocation.revoked");
+        assert!(f[0]
+            .detail
+            .contains("cessationOfOperation, says the stapled OCSP response"));
+        assert_eq!(peer.connections(), 0);
+        // Junk stapled bytes are no answer, and say so.
+        ro.stapled = vec![(0, b"not ocsp".to_vec())];
+        let f = crate::check_analysis(&analysis, &ro);
+        assert_eq!(f[0].id, "revocation.unavailable");
+        assert!(
+            f[0].detail
+                .contains("the stapled OCSP response: not an OCSP response"),
+            "{}",
+            f[0].detail
+        );
+    }
+
+    #[test]
     fn mode_off_contacts_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let peer = Peer::start();
