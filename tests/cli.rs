@@ -18,6 +18,7 @@ mod install;
 mod matching;
 mod onboard;
 mod probe;
+mod revocation;
 mod scan;
 mod scenarios;
 mod schema;

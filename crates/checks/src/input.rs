@@ -49,7 +49,7 @@ pub struct CheckInput {
     pub pfx_errors: Vec<(Source, String)>,
 }
 
-/// A `--ca` certificate.
+/// A `--ca` certificate, or one downloaded by `--fetch-missing`.
 #[derive(Clone, Debug)]
 pub struct ExtraCa {
     /// The environment it was given for (`--ca int:FILE`); `None` applies to whatever
@@ -57,8 +57,25 @@ pub struct ExtraCa {
     pub env: Option<Environment>,
     /// The certificate.
     pub cert: Certificate,
-    /// The file it came from.
+    /// The file (or URL) it came from.
     pub path: String,
+    /// Where it came from when it is not an `--ca` file: `Some(Source::Fetched(url))` for
+    /// a certificate downloaded by `--fetch-missing`, which completes a path but is never
+    /// a trust anchor itself. `None` is `Source::CaOption(path)`.
+    pub source: Option<Source>,
+}
+
+impl ExtraCa {
+    /// A certificate downloaded from `url` (AIA caIssuers): it keeps `Source::Fetched`
+    /// and is never a trust anchor.
+    pub fn fetched(url: &str, cert: Certificate, env: Option<Environment>) -> ExtraCa {
+        ExtraCa {
+            env,
+            cert,
+            path: url.to_string(),
+            source: Some(Source::Fetched(url.to_string())),
+        }
+    }
 }
 
 /// Which usage the leaf must allow (`cert.eku`).

@@ -105,14 +105,11 @@ impl Pool {
             }
         }
         for x in &opts.extra_cas {
-            push(
-                &mut nodes,
-                &x.cert,
-                &Source::CaOption(x.path.clone()),
-                false,
-                None,
-                Some(x.env),
-            );
+            let source = x
+                .source
+                .clone()
+                .unwrap_or_else(|| Source::CaOption(x.path.clone()));
+            push(&mut nodes, &x.cert, &source, false, None, Some(x.env));
         }
         if opts.use_embedded {
             for ca in bars_nhs::EMBEDDED {
@@ -128,10 +125,12 @@ impl Pool {
         }
         // An --ca certificate is an anchor when self-signed, or when nothing the tool
         // holds outside the given set issued it (the user trusts that intermediate).
+        // A fetched certificate is never an anchor: anyone can serve one.
         let anchors: Vec<bool> = nodes
             .iter()
             .map(|n| {
                 n.extra.is_some()
+                    && !matches!(n.source, Source::Fetched(_))
                     && (n.cert.summary().self_issued
                         || !nodes
                             .iter()

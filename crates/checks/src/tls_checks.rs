@@ -366,6 +366,7 @@ mod tests {
             env: Some(Environment::Int),
             cert: ca.clone(),
             path: "int.pem".into(),
+            source: None,
         });
         let int = analysis(Some(Environment::Int));
         let f = requested(vec![ca.subject_der().to_vec()]);
@@ -497,6 +498,7 @@ mod tests {
             env: Some(Environment::Int),
             cert: root,
             path: "root.pem".into(),
+            source: None,
         });
         let leaf = read_cert("nhs-pki/leaves/inttif-checkuphealth-thirdparty-nhs-uk.pem");
         let sub = read_cert("nhs-pki/int/nhs-int-authentication-g2.pem");

@@ -119,6 +119,7 @@ pub fn options(diag: &DiagArgs, at: i64, usage: Usage) -> anyhow::Result<Options
                 env,
                 cert,
                 path: path.to_string(),
+                source: None,
             });
         }
     }

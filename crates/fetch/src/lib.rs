@@ -96,8 +96,9 @@ impl std::fmt::Display for FetchError {
 
 impl std::error::Error for FetchError {}
 
-/// Progress hook: (bytes so far, total from Content-Length if known).
-pub type Progress<'a> = &'a mut dyn FnMut(u64, Option<u64>);
+/// Progress hook: (bytes so far, total from Content-Length if known). `Send`, so that a
+/// download can run in a spawned task.
+pub type Progress<'a> = &'a mut (dyn FnMut(u64, Option<u64>) + Send);
 
 /// True when `s` is an http:// or https:// URL (otherwise it is treated as a file path).
 pub fn is_url(s: &str) -> bool {
@@ -183,7 +184,27 @@ fn classify(e: &reqwest::Error, limits: &FetchLimits) -> FetchErrorKind {
 pub async fn fetch_async(
     url: &str,
     limits: &FetchLimits,
+    progress: Option<Progress<'_>>,
+) -> Result<Fetched, FetchError> {
+    send_limited(url, limits, progress, None).await
+}
+
+/// POSTs `body` (with this `Content-Type`) to an http(s) URL under the same limits as
+/// [`fetch_async`] (OCSP requests: `application/ocsp-request`).
+pub async fn post_async(
+    url: &str,
+    content_type: &str,
+    body: Vec<u8>,
+    limits: &FetchLimits,
+) -> Result<Fetched, FetchError> {
+    send_limited(url, limits, None, Some((content_type, body))).await
+}
+
+async fn send_limited(
+    url: &str,
+    limits: &FetchLimits,
     mut progress: Option<Progress<'_>>,
+    post: Option<(&str, Vec<u8>)>,
 ) -> Result<Fetched, FetchError> {
     let err = |kind| FetchError {
         source: url.to_string(),
@@ -196,9 +217,15 @@ pub async fn fetch_async(
         .user_agent(concat!("bars-certcheck/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| err(FetchErrorKind::Network(e.to_string())))?;
+    let request = match post {
+        None => client.get(url),
+        Some((content_type, body)) => client
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body),
+    };
     let work = async {
-        let mut resp = client
-            .get(url)
+        let mut resp = request
             .send()
             .await
             .map_err(|e| err(classify(&e, limits)))?;

@@ -194,3 +194,42 @@ fn local_file_and_its_limit() {
     let e = fetch(d.join("missing").to_str().unwrap(), &small, None).unwrap_err();
     assert!(matches!(e.kind, FetchErrorKind::Io(_)));
 }
+
+#[test]
+fn post_sends_body_and_content_type() {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let (mut s, _) = l.accept().unwrap();
+        let mut req = Vec::new();
+        let mut buf = [0u8; 4096];
+        // Read the head, then the 5-byte body.
+        while !req.ends_with(b"hello") {
+            let n = s.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            req.extend_from_slice(&buf[..n]);
+        }
+        let text = String::from_utf8_lossy(&req).to_lowercase();
+        let ok_req = text.starts_with("post /ocsp ")
+            && text.contains("content-type: application/ocsp-request")
+            && text.ends_with("hello");
+        let body: &[u8] = if ok_req { b"answer" } else { b"wrong" };
+        let _ = s.write_all(&ok(body, "application/ocsp-response"));
+    });
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let f = rt
+        .block_on(bars_fetch::post_async(
+            &url(port, "/ocsp"),
+            "application/ocsp-request",
+            b"hello".to_vec(),
+            &FetchLimits::default(),
+        ))
+        .unwrap();
+    assert_eq!(f.bytes, b"answer");
+    assert_eq!(f.content_type.as_deref(), Some("application/ocsp-response"));
+}

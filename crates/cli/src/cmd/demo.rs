@@ -130,6 +130,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Exit> {
             env: Some(Environment::Int),
             cert,
             path: path.into(),
+            source: None,
         });
     }
     let popts = ProbeOptions {
