@@ -387,3 +387,53 @@ fn nothing_is_contacted_without_revocation_or_fetch_missing() {
     );
     assert!(!cache.exists());
 }
+
+/// `probe --revocation crl` checks the chain the server sent, against the CRLs it names.
+#[test]
+fn probe_checks_the_revocation_of_what_the_server_sent() {
+    use bars_net::testserver::{spawn_tls, ClientAuthMode, TlsServerSpec};
+    let pki = Pki::new();
+    let der = |p: &Path| testsupport::cert(p).der().to_vec();
+    for (name, want) in [("revoked", Some("revocation.revoked")), ("good", None)] {
+        let key_path = pki.sub.dir.join(format!("{name}.key"));
+        let parsed = bars_model::read_path(&key_path, &bars_model::NoPassword, &Default::default());
+        let key = match parsed.items.first() {
+            Some(bars_model::Item::Key(k)) => k.pkcs8_der().unwrap().to_vec(),
+            other => panic!("{key_path:?}: {other:?}"),
+        };
+        let (addr, server) = spawn_tls(&TlsServerSpec {
+            chain: vec![der(&pki.leaf(name)), der(&pki.sub.cert)],
+            key_pkcs8: key,
+            client_auth: ClientAuthMode::None,
+            tls12_only: false,
+        })
+        .unwrap();
+        let args: Vec<String> = [
+            "probe",
+            &addr.to_string(),
+            "--sni",
+            &format!("{name}.example"),
+            "--ca",
+            &pki.root.cert.display().to_string(),
+            "--revocation",
+            "crl",
+            "--cache-dir",
+            &pki.cache.display().to_string(),
+            "--format",
+            "json",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let r = run_with(&args, &[("NO_PROXY", "*"), ("no_proxy", "*")]);
+        server.shutdown();
+        let got = ids(&r);
+        match want {
+            Some(id) => {
+                assert!(got.contains(&id.to_string()), "{name}: {r}");
+                r.code(1);
+            }
+            None => assert!(got.is_empty(), "{name}: {r}"),
+        }
+    }
+}

@@ -81,6 +81,9 @@ pub struct ProbeArgs {
     pub diag: DiagArgs,
 
     #[command(flatten)]
+    pub online: super::check::OnlineArgs,
+
+    #[command(flatten)]
     pub output: ReportArgs,
 
     #[command(flatten)]
@@ -149,7 +152,14 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Exit> {
         bars_net::audit(&target, &aopts)
     });
 
-    let mut d = diagnose(&result, audit.as_ref(), &opts);
+    let rev = args.online.options(now);
+    let mut d = diagnose_online(
+        &result,
+        audit.as_ref(),
+        &mut opts,
+        &rev,
+        args.online.fetch_missing,
+    );
     for line in &d.problems {
         eprintln!("bars-certcheck: {line}");
     }
@@ -228,8 +238,47 @@ pub struct Diagnosis {
 }
 
 /// Diagnoses what one probe (and, with `--mtls-audit`, its audit) saw, under `opts`
-/// (`opts.host` is the name to cover).
+/// (`opts.host` is the name to cover). Offline: nothing is contacted.
 pub fn diagnose(r: &ProbeResult, audit: Option<&AuditResult>, opts: &Options) -> Diagnosis {
+    let (input, problems) = probe_input(r);
+    let analysis = bars_checks::analyse(&input, opts);
+    finish(r, audit, opts, analysis, problems, Vec::new())
+}
+
+/// [`diagnose`] plus the online checks: missing issuers from AIA (`fetch_missing`), CRL
+/// and OCSP as `rev.mode` says, and the OCSP response the server stapled (always checked:
+/// it needs no network).
+pub fn diagnose_online(
+    r: &ProbeResult,
+    audit: Option<&AuditResult>,
+    opts: &mut Options,
+    rev: &bars_revocation::RevocationOptions,
+    fetch_missing: bool,
+) -> Diagnosis {
+    let (input, problems) = probe_input(r);
+    let mut notes = Vec::new();
+    let mut analysis = if fetch_missing {
+        let done = bars_revocation::complete_with_aia(&input, opts, rev);
+        notes.extend(done.notes());
+        done.analysis
+    } else {
+        bars_checks::analyse(&input, opts)
+    };
+    let mut rev = rev.clone();
+    if let Some(staple) = &r.ocsp_stapled {
+        // The staple answers for the server's own certificate: the first leaf.
+        if let Some(leaf) = analysis.chains.first().map(|c| c.leaf) {
+            rev.stapled.push((leaf, staple.clone()));
+            notes.push("The server stapled an OCSP response; it was checked.".into());
+        }
+    }
+    let found = bars_revocation::check_analysis(&analysis, &rev);
+    bars_revocation::add_findings(&mut analysis, found);
+    finish(r, audit, opts, analysis, problems, notes)
+}
+
+/// The sent certificates as checks input, and those that cannot be read.
+fn probe_input(r: &ProbeResult) -> (CheckInput, Vec<String>) {
     let mut input = CheckInput::default();
     let mut problems = Vec::new();
     for (i, der) in r.chain.iter().enumerate() {
@@ -241,7 +290,17 @@ pub fn diagnose(r: &ProbeResult, audit: Option<&AuditResult>, opts: &Options) ->
             )),
         }
     }
-    let mut analysis = bars_checks::analyse(&input, opts);
+    (input, problems)
+}
+
+fn finish(
+    r: &ProbeResult,
+    audit: Option<&AuditResult>,
+    opts: &Options,
+    mut analysis: Analysis,
+    problems: Vec<String>,
+    online_notes: Vec<String>,
+) -> Diagnosis {
     let facts = TlsFacts {
         version: r.tls_version.clone(),
         client_auth_requested: r.client_auth_requested,
@@ -297,6 +356,7 @@ pub fn diagnose(r: &ProbeResult, audit: Option<&AuditResult>, opts: &Options) ->
             a.self_signed
         ));
     }
+    notes.extend(online_notes);
     notes.extend(problems.iter().cloned());
     let tls = TlsView {
         version: r.tls_version.clone(),
