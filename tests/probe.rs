@@ -918,3 +918,86 @@ fn through_an_http_connect_proxy() {
     r.code(3);
     assert_eq!(doc["error"]["kind"], "proxy", "{r}");
 }
+
+/// The certificates the probe records are exactly those `openssl s_client -showcerts`
+/// shows for the same server (order included, the root sent too).
+#[test]
+fn the_recorded_chain_equals_what_s_client_shows() {
+    let p = pki();
+    // Wrong order and the root: recorded exactly as sent, whatever it means.
+    p.write("chain.pem", &[&p.root.der, &p.sub.der]);
+    let s = s_server(
+        p.dir.path(),
+        &[
+            "-cert",
+            "leaf.pem",
+            "-key",
+            "leaf.key",
+            "-cert_chain",
+            "chain.pem",
+            "-www",
+        ],
+    );
+    let out = Command::new("openssl")
+        .args([
+            "s_client",
+            "-connect",
+            &s.addr(),
+            "-servername",
+            FQDN,
+            "-showcerts",
+        ])
+        .env("OPENSSL_CONF", "/dev/null")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout).to_string();
+    let blocks = |text: &str| -> Vec<String> {
+        text.split("-----BEGIN CERTIFICATE-----")
+            .skip(1)
+            .filter_map(|b| b.split("-----END CERTIFICATE-----").next())
+            .map(|b| b.chars().filter(|c| !c.is_whitespace()).collect())
+            .collect()
+    };
+    let s_client = blocks(&shown);
+    assert_eq!(s_client.len(), 3, "{shown}");
+    let saved = p.path("saved.pem");
+    let r = probe(&[
+        &s.addr(),
+        "--sni",
+        FQDN,
+        "--save-chain",
+        &saved.display().to_string(),
+    ]);
+    assert!(r.code == 0 || r.code == 1, "{r}");
+    let ours = blocks(&std::fs::read_to_string(&saved).unwrap());
+    assert_eq!(ours, s_client);
+}
+
+/// A BaRS Receiver that cannot be reached: the message names the proxy addresses its
+/// firewall must allow.
+#[test]
+fn an_unreachable_receiver_names_the_proxy_addresses() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let r = probe(&[&format!("{FQDN}:{port}"), "--connect", "127.0.0.1"]);
+    r.code(3);
+    assert_eq!(r.stderr.lines().count(), 1, "{r}");
+    assert!(
+        r.stderr.contains("35.197.254.55") && r.stderr.contains("35.246.55.143"),
+        "{r}"
+    );
+    let r = probe(&[
+        &format!("BaRS-PROD-X26.Supplier.thirdparty.nhs.uk:{port}"),
+        "--connect",
+        "127.0.0.1",
+    ]);
+    r.code(3);
+    assert!(
+        r.stderr.contains("34.89.0.111") && r.stderr.contains("34.89.69.6"),
+        "{r}"
+    );
+}

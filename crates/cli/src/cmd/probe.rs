@@ -411,7 +411,22 @@ fn network_failure(
     out: &ReportArgs,
     now: i64,
 ) -> anyhow::Result<Exit> {
-    let message = e.to_string();
+    let mut message = e.to_string();
+    // A BaRS Receiver that times out or refuses is usually a firewall that does not let
+    // the proxy in: say which addresses it must allow.
+    let firewall = matches!(e, ProbeError::Timeout { .. } | ProbeError::Refused { .. });
+    if let Some(env) = opts.env.filter(|e| e.is_nhs() && firewall) {
+        let addrs: Vec<String> = env
+            .proxy_source_addresses()
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        message.push_str(&format!(
+            "; a BaRS {} Receiver's firewall must allow the proxy's addresses {}",
+            env.as_str().to_uppercase(),
+            addrs.join(" and ")
+        ));
+    }
     eprintln!("bars-certcheck: {message}");
     if out.format == ReportFormat::Text {
         return Ok(Exit::Network);
