@@ -10,8 +10,8 @@
 //! Run from the repository root. It writes the list (CSV: `host,port,sni`), prints
 //! `ready N` on stdout, and serves until it is killed.
 
-use bars_net::testserver::{spawn_fleet, ClientAuthMode, ClientCas, FleetKind, TlsServerSpec};
 use bars_model::{Item, Limits, NoPassword};
+use bars_net::testserver::{spawn_fleet, ClientAuthMode, ClientCas, FleetKind, TlsServerSpec};
 use std::io::Write;
 use std::path::Path;
 
