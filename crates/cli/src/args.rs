@@ -76,13 +76,20 @@ received (DNS, refused, timeout, not TLS, alert).")]
     #[command(after_help = "\
 Examples:
   bars-certcheck scan endpoints.txt
-  bars-certcheck scan catalogue.csv --concurrency 64 --timeout 5 --format csv > health.csv
-  cat endpoints.json | bars-certcheck scan - --format json
+  bars-certcheck scan catalogue.csv --concurrency 64 --timeout 3 --format csv > health.csv
+  bars-certcheck scan receivers.csv --env int --warn-days 60 --fail-on warning
+  cat endpoints.json | bars-certcheck scan - --format json | jq .summary
 
-LIST holds one host[:port] or URL per line (# comments), or a CSV with a `host` column
-(optional port, env, name), or a JSON array of strings or such objects.
+LIST (a file, or - for standard input) holds one host[:port] or URL per line (# comments,
+blank lines), or a CSV whose header has a `host` column (optional `port`, `env`, `name`,
+and `sni`/`connect` as in probe), or a JSON array of strings or of objects with those
+fields; the format is told by content. A malformed entry is reported on stderr with its
+line number and skipped. Each endpoint is diagnosed as `probe` would (the environment
+from the entry's env, else --env, else its BaRS-INT-/BaRS-PROD- name); text rows come
+with no chain first, then by days to expiry.
+
 Exit codes: 1 if any endpoint has findings at or above --fail-on, else 3 if any endpoint
-gave no chain, else 0; 2 usage error.")]
+gave no chain, else 0; 2 usage error (unreadable LIST, nothing valid in it).")]
     Scan(crate::cmd::scan::ScanArgs),
 
     /// Make an RSA key and a correct CSR (replaces openssl genpkey + openssl req).

@@ -2,6 +2,7 @@
 //!
 //! Each server runs on its own thread with its own tokio runtime, so it can be used from
 //! blocking code; dropping the [`ServerHandle`] (or calling [`ServerHandle::shutdown`]) stops it.
+//! [`spawn_fleet`] starts many listeners on one thread and runtime (scan tests, benchmarks).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -211,79 +212,170 @@ where
 /// Starts a TLS server on 127.0.0.1:0 that answers `HTTP/1.1 200 OK` to any request.
 pub fn spawn_tls(spec: &TlsServerSpec) -> Result<(SocketAddr, ServerHandle), TestServerError> {
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server_config(spec)?));
-    run_server(move |tcp| {
-        let acceptor = acceptor.clone();
-        async move {
-            let serve = async {
-                let mut tls = acceptor.accept(tcp).await.ok()?;
-                let mut req = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !req.windows(4).any(|w| w == b"\r\n\r\n") && req.len() < 16384 {
-                    let n = tls.read(&mut buf).await.ok()?;
-                    if n == 0 {
-                        break;
-                    }
-                    req.extend_from_slice(buf.get(..n)?);
-                }
-                let _ = tls
-                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                    .await;
-                let _ = tls.shutdown().await;
-                Some(())
-            };
-            let _ = tokio::time::timeout(Duration::from_secs(30), serve).await;
+    run_server(move |tcp| serve_tls(acceptor.clone(), tcp))
+}
+
+/// One TLS connection: handshake, read a request, answer `200 OK`, close (30 s at most).
+async fn serve_tls(acceptor: tokio_rustls::TlsAcceptor, tcp: tokio::net::TcpStream) {
+    let serve = async {
+        let mut tls = acceptor.accept(tcp).await.ok()?;
+        let mut req = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !req.windows(4).any(|w| w == b"\r\n\r\n") && req.len() < 16384 {
+            let n = tls.read(&mut buf).await.ok()?;
+            if n == 0 {
+                break;
+            }
+            req.extend_from_slice(buf.get(..n)?);
         }
-    })
+        let _ = tls
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            .await;
+        let _ = tls.shutdown().await;
+        Some(())
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(30), serve).await;
 }
 
 /// Starts a misbehaving peer on 127.0.0.1:0.
 pub fn spawn_hostile(kind: Hostile) -> Result<(SocketAddr, ServerHandle), TestServerError> {
-    run_server(move |mut tcp| async move {
-        match kind {
-            Hostile::Silent => {
-                let mut buf = [0u8; 1024];
-                // Read and discard until the client gives up (bounded).
-                let _ = tokio::time::timeout(Duration::from_secs(60), async {
-                    while let Ok(n) = tcp.read(&mut buf).await {
-                        if n == 0 {
-                            break;
-                        }
-                    }
-                })
-                .await;
-            }
-            Hostile::Garbage => {
-                let _ = tcp
-                    .write_all(&[0x00, 0xde, 0xad, 0xbe, 0xef, 0x42, 0x99, 0x01, 0xff, 0x10])
-                    .await;
-                linger(&mut tcp).await;
-            }
-            Hostile::HttpReply => {
-                let _ = tcp
-                    .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                    .await;
-                linger(&mut tcp).await;
-            }
-            Hostile::SshBanner => {
-                let _ = tcp.write_all(b"SSH-2.0-OpenSSH_9.6\r\n").await;
-                linger(&mut tcp).await;
-            }
-            Hostile::ImmediateClose => {
-                drop(tcp);
-            }
-            Hostile::Tls10ServerHello => {
-                let mut buf = [0u8; 2048];
-                let _ = tokio::time::timeout(Duration::from_secs(5), tcp.read(&mut buf)).await;
-                let _ = tcp.write_all(&tls10_server_hello()).await;
-                linger(&mut tcp).await;
-            }
-            Hostile::Alert(code) => {
-                // TLS record: alert (21), version 3.3, length 2, level fatal (2), description.
-                let _ = tcp.write_all(&[21, 3, 3, 0, 2, 2, code]).await;
-                linger(&mut tcp).await;
-            }
+    run_server(move |tcp| serve_hostile(kind, tcp))
+}
+
+/// What one fleet listener serves.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum FleetKind {
+    /// A TLS server as [`spawn_tls`] starts.
+    Tls(TlsServerSpec),
+    /// A misbehaving peer as [`spawn_hostile`] starts.
+    Hostile(Hostile),
+}
+
+/// Starts many listeners on 127.0.0.1 in one thread with one tokio runtime (`threads`
+/// worker threads; 1 runs them all on the server's own thread): for each `(kind, count)`
+/// group, `count` listeners sharing one TLS configuration. Returns the addresses group by
+/// group. Dropping the handle stops every listener.
+pub fn spawn_fleet(
+    groups: &[(FleetKind, usize)],
+    threads: usize,
+) -> Result<(Vec<Vec<SocketAddr>>, ServerHandle), TestServerError> {
+    let io = |e: std::io::Error| TestServerError::Io(e.to_string());
+    let mut addrs = Vec::with_capacity(groups.len());
+    let mut listeners = Vec::new();
+    for (kind, count) in groups {
+        let serve = match kind {
+            FleetKind::Tls(spec) => Serve::Tls(tokio_rustls::TlsAcceptor::from(Arc::new(
+                server_config(spec)?,
+            ))),
+            FleetKind::Hostile(h) => Serve::Hostile(*h),
+        };
+        let mut group = Vec::with_capacity(*count);
+        for _ in 0..*count {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(io)?;
+            l.set_nonblocking(true).map_err(io)?;
+            group.push(l.local_addr().map_err(io)?);
+            listeners.push((l, serve.clone()));
         }
-    })
+        addrs.push(group);
+    }
+    let rt = if threads > 1 {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    }
+    .map_err(io)?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let thread = std::thread::Builder::new()
+        .name("bars-testserver-fleet".into())
+        .spawn(move || {
+            rt.block_on(async move {
+                for (std_listener, serve) in listeners {
+                    let Ok(listener) = TcpListener::from_std(std_listener) else {
+                        continue;
+                    };
+                    tokio::spawn(async move {
+                        while let Ok((tcp, _)) = listener.accept().await {
+                            match &serve {
+                                Serve::Tls(a) => tokio::spawn(serve_tls(a.clone(), tcp)),
+                                Serve::Hostile(h) => tokio::spawn(serve_hostile(*h, tcp)),
+                            };
+                        }
+                    });
+                }
+                let _ = rx.await;
+            });
+            // Dropping the runtime here cancels every listener and connection.
+        })
+        .map_err(io)?;
+    Ok((
+        addrs,
+        ServerHandle {
+            stop: Some(tx),
+            thread: Some(thread),
+        },
+    ))
+}
+
+#[derive(Clone)]
+enum Serve {
+    Tls(tokio_rustls::TlsAcceptor),
+    Hostile(Hostile),
+}
+
+/// One connection to a misbehaving peer.
+async fn serve_hostile(kind: Hostile, mut tcp: tokio::net::TcpStream) {
+    match kind {
+        Hostile::Silent => {
+            let mut buf = [0u8; 1024];
+            // Read and discard until the client gives up (bounded).
+            let _ = tokio::time::timeout(Duration::from_secs(60), async {
+                while let Ok(n) = tcp.read(&mut buf).await {
+                    if n == 0 {
+                        break;
+                    }
+                }
+            })
+            .await;
+        }
+        Hostile::Garbage => {
+            let _ = tcp
+                .write_all(&[0x00, 0xde, 0xad, 0xbe, 0xef, 0x42, 0x99, 0x01, 0xff, 0x10])
+                .await;
+            linger(&mut tcp).await;
+        }
+        Hostile::HttpReply => {
+            let _ = tcp
+                .write_all(
+                    b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                )
+                .await;
+            linger(&mut tcp).await;
+        }
+        Hostile::SshBanner => {
+            let _ = tcp.write_all(b"SSH-2.0-OpenSSH_9.6\r\n").await;
+            linger(&mut tcp).await;
+        }
+        Hostile::ImmediateClose => {
+            drop(tcp);
+        }
+        Hostile::Tls10ServerHello => {
+            let mut buf = [0u8; 2048];
+            let _ = tokio::time::timeout(Duration::from_secs(5), tcp.read(&mut buf)).await;
+            let _ = tcp.write_all(&tls10_server_hello()).await;
+            linger(&mut tcp).await;
+        }
+        Hostile::Alert(code) => {
+            // TLS record: alert (21), version 3.3, length 2, level fatal (2), description.
+            let _ = tcp.write_all(&[21, 3, 3, 0, 2, 2, code]).await;
+            linger(&mut tcp).await;
+        }
+    }
 }
 
 /// A TLS 1.0 ServerHello record (TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, no extensions).

@@ -91,7 +91,7 @@ pub struct ProbeArgs {
 }
 
 /// Parses `--timeout`: a positive number of seconds, at most a day.
-fn parse_secs(s: &str) -> Result<Duration, String> {
+pub(crate) fn parse_secs(s: &str) -> Result<Duration, String> {
     let v: f64 = s
         .trim()
         .parse()
@@ -133,14 +133,7 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Exit> {
     .with_env();
     let shown = target.to_string();
 
-    let result = match bars_net::probe(&target, &popts) {
-        Ok(r) if r.chain.is_empty() => Err(ProbeError::Io {
-            target: shown.clone(),
-            why: "the handshake ended without the server sending a certificate".into(),
-        }),
-        other => other,
-    };
-    let result = match result {
+    let result = match require_chain(bars_net::probe(&target, &popts), &shown) {
         Ok(r) => r,
         Err(e) => return network_failure(&e, &shown, &opts, &args.output, now),
     };
@@ -217,6 +210,20 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Exit> {
     } else {
         Exit::Findings
     })
+}
+
+/// A handshake that ended without the server sending a certificate is no chain too.
+pub fn require_chain(
+    result: Result<ProbeResult, ProbeError>,
+    shown: &str,
+) -> Result<ProbeResult, ProbeError> {
+    match result {
+        Ok(r) if r.chain.is_empty() => Err(ProbeError::Io {
+            target: shown.to_string(),
+            why: "the handshake ended without the server sending a certificate".into(),
+        }),
+        other => other,
+    }
 }
 
 /// The name the certificate must cover: the `--sni` name when given, else the host.
@@ -411,9 +418,25 @@ fn network_failure(
     out: &ReportArgs,
     now: i64,
 ) -> anyhow::Result<Exit> {
+    eprintln!("bars-certcheck: {}", failure_message(e, opts));
+    if out.format == ReportFormat::Text {
+        return Ok(Exit::Network);
+    }
+    let analysis = failure_analysis(e, opts);
+    let report = failure_report(&analysis, e, shown, now);
+    let text = match out.format {
+        ReportFormat::Json => bars_report::json::to_string(&failure_json(&report, e)),
+        _ => diag::render(&report, out, &[shown.to_string()]),
+    };
+    crate::output::print(&text)?;
+    Ok(Exit::Network)
+}
+
+/// The one-line message for a probe that received no certificate. A BaRS Receiver that
+/// times out or refuses is usually a firewall that does not let the proxy in: the message
+/// then says which addresses it must allow.
+pub fn failure_message(e: &ProbeError, opts: &Options) -> String {
     let mut message = e.to_string();
-    // A BaRS Receiver that times out or refuses is usually a firewall that does not let
-    // the proxy in: say which addresses it must allow.
     let firewall = matches!(e, ProbeError::Timeout { .. } | ProbeError::Refused { .. });
     if let Some(env) = opts.env.filter(|e| e.is_nhs() && firewall) {
         let addrs: Vec<String> = env
@@ -427,23 +450,34 @@ fn network_failure(
             addrs.join(" and ")
         ));
     }
-    eprintln!("bars-certcheck: {message}");
-    if out.format == ReportFormat::Text {
-        return Ok(Exit::Network);
-    }
+    message
+}
+
+/// The analysis of a probe that received no certificate: no certificates, no chain, and
+/// `tls.old-protocol` for a server that speaks only TLS 1.0/1.1.
+pub fn failure_analysis(e: &ProbeError, opts: &Options) -> Analysis {
     let mut findings = Vec::new();
     if let ProbeError::OldProtocol { seen, .. } = e {
         findings.push(bars_checks::tls::OLD_PROTOCOL.finding(None, seen.clone()));
     }
-    let analysis = Analysis {
+    Analysis {
         environment: opts.env,
         certificates: Vec::new(),
         chains: Vec::new(),
         findings,
-    };
-    let notes = vec![format!("No certificate was received: {message}")];
+    }
+}
+
+/// The report of a probe that received no certificate (verdict `fail`).
+pub fn failure_report<'a>(
+    analysis: &'a Analysis,
+    e: &ProbeError,
+    shown: &str,
+    now: i64,
+) -> bars_report::diag::Report<'a> {
+    let notes = vec![format!("No certificate was received: {e}")];
     let mut report = diag::report(
-        &analysis,
+        analysis,
         "probe",
         shown.to_string(),
         None,
@@ -452,22 +486,21 @@ fn network_failure(
         now,
     );
     report.verdict = "fail";
-    let text = match out.format {
-        ReportFormat::Json => {
-            let mut doc = bars_report::diag::to_json_value(&report);
-            if let Some(obj) = doc.as_object_mut() {
-                obj.insert("tls".into(), serde_json::Value::Null);
-                obj.insert(
-                    "error".into(),
-                    serde_json::json!({ "kind": e.kind(), "message": message }),
-                );
-            }
-            bars_report::json::to_string(&doc)
-        }
-        _ => diag::render(&report, out, &[shown.to_string()]),
-    };
-    crate::output::print(&text)?;
-    Ok(Exit::Network)
+    report
+}
+
+/// The JSON document of a probe that received no certificate: `tls` null and an `error`
+/// object with the failure's `kind` and `message`.
+pub fn failure_json(report: &bars_report::diag::Report<'_>, e: &ProbeError) -> serde_json::Value {
+    let mut doc = bars_report::diag::to_json_value(report);
+    if let Some(obj) = doc.as_object_mut() {
+        obj.insert("tls".into(), serde_json::Value::Null);
+        obj.insert(
+            "error".into(),
+            serde_json::json!({ "kind": e.kind(), "message": e.to_string() }),
+        );
+    }
+    doc
 }
 
 /// Writes the chain exactly as sent, as PEM, atomically.
