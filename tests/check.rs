@@ -612,3 +612,37 @@ fn public_chain_anchors_at_the_mozilla_root_that_was_sent() {
     assert_eq!(ids(&r), ["chain.root-sent"]);
     assert_valid(&doc);
 }
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let chain = nhs("leaves/inttif-checkuphealth-thirdparty-nhs-uk.pem");
+    let at = "2026-11-23T00:00:00Z";
+    let plain = run(&[
+        "check".as_ref(),
+        chain.as_os_str(),
+        "--at".as_ref(),
+        at.as_ref(),
+    ]);
+    assert!(!plain.stdout.contains('\u{1b}'), "{plain}");
+    let forced = run_with(
+        &[
+            "check",
+            &chain.display().to_string(),
+            "--at",
+            at,
+            "--color",
+            "always",
+        ],
+        &[],
+    );
+    assert!(forced.stdout.contains("\u{1b}["), "{forced}");
+    let never = run(&[
+        "check",
+        &chain.display().to_string(),
+        "--at",
+        at,
+        "--color",
+        "never",
+    ]);
+    assert!(!never.stdout.contains('\u{1b}'), "{never}");
+}

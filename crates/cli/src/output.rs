@@ -19,7 +19,15 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 /// Colour decided once: `--color`, then `NO_COLOR`, then whether stdout is a terminal.
+/// The decision is also forced on the `colored` crate, which would otherwise look at the
+/// terminal itself (and print no colour for `--color always` into a pipe).
 pub fn use_color(choice: crate::args::ColorChoice) -> bool {
+    let on = decide_color(choice);
+    colored::control::set_override(on);
+    on
+}
+
+fn decide_color(choice: crate::args::ColorChoice) -> bool {
     use std::io::IsTerminal;
     match choice {
         crate::args::ColorChoice::Always => true,

@@ -123,8 +123,6 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
         ScanFormat::Csv => render_csv(sorted_rows(outcomes)),
         ScanFormat::Text => {
             let color = crate::output::use_color(args.color);
-            // `colored` would otherwise look at the terminal again (and drop --color always).
-            colored::control::set_override(color);
             let style = Style::new(color);
             let info = RunInfo {
                 elapsed,
