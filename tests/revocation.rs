@@ -437,3 +437,71 @@ fn probe_checks_the_revocation_of_what_the_server_sent() {
         }
     }
 }
+
+/// `scan --revocation crl`: every endpoint's chain is checked, and endpoints under one CA
+/// share one download of its CRL.
+#[test]
+fn scan_checks_revocation_and_downloads_each_crl_once() {
+    use bars_net::testserver::{spawn_tls, ClientAuthMode, TlsServerSpec};
+    let pki = Pki::new();
+    let der = |p: &Path| testsupport::cert(p).der().to_vec();
+    let mut servers = Vec::new();
+    let mut list = String::new();
+    for name in ["revoked", "good", "good", "good"] {
+        let key_path = pki.sub.dir.join(format!("{name}.key"));
+        let parsed = bars_model::read_path(&key_path, &bars_model::NoPassword, &Default::default());
+        let key = match parsed.items.first() {
+            Some(bars_model::Item::Key(k)) => k.pkcs8_der().unwrap().to_vec(),
+            other => panic!("{key_path:?}: {other:?}"),
+        };
+        let (addr, server) = spawn_tls(&TlsServerSpec {
+            chain: vec![der(&pki.leaf(name)), der(&pki.sub.cert)],
+            key_pkcs8: key,
+            client_auth: ClientAuthMode::None,
+            tls12_only: false,
+        })
+        .unwrap();
+        list.push_str(&format!("{addr},{name}.example\n"));
+        servers.push(server);
+    }
+    let list_path = pki.cache.with_extension("csv");
+    std::fs::write(&list_path, format!("connect,host\n{list}")).unwrap();
+    let before = pki.peer.hits("/sub.crl");
+    let args: Vec<String> = [
+        "scan",
+        &list_path.display().to_string(),
+        "--ca",
+        &pki.root.cert.display().to_string(),
+        "--revocation",
+        "crl",
+        "--no-cache",
+        "--format",
+        "json",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let r = run_with(&args, &[("NO_PROXY", "*"), ("no_proxy", "*")]);
+    drop(servers);
+    r.code(1);
+    let doc = r.json();
+    assert_valid(&doc);
+    let endpoints = doc["endpoints"].as_array().unwrap();
+    assert_eq!(endpoints.len(), 4, "{r}");
+    let revoked: Vec<bool> = endpoints
+        .iter()
+        .map(|e| {
+            e["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["id"] == "revocation.revoked")
+        })
+        .collect();
+    assert_eq!(revoked, [true, false, false, false], "{r}");
+    assert_eq!(
+        pki.peer.hits("/sub.crl") - before,
+        1,
+        "one download for four endpoints: {r}"
+    );
+}

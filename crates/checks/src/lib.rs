@@ -112,8 +112,9 @@ impl Verdict {
     }
 }
 
-/// Most severe first, then by id, certificate and detail; exact repeats removed.
-pub(crate) fn sort_findings(findings: &mut Vec<Finding>) {
+/// Most severe first, then by id, certificate and detail; exact repeats removed (the
+/// order of every findings list the tool prints).
+pub fn sort_findings(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
         (a.severity, a.id, a.certificate, &a.detail).cmp(&(
             b.severity,

@@ -81,21 +81,9 @@ pub async fn check_analysis_async(analysis: &Analysis, opts: &RevocationOptions)
 }
 
 /// Sorts findings as the analysis does: most severe first, then id, certificate, detail.
-pub fn sort_findings(findings: &mut Vec<Finding>) {
-    findings.sort_by(|a, b| {
-        (a.severity, a.id, a.certificate, &a.detail).cmp(&(
-            b.severity,
-            b.id,
-            b.certificate,
-            &b.detail,
-        ))
-    });
-    findings
-        .dedup_by(|a, b| a.id == b.id && a.certificate == b.certificate && a.detail == b.detail);
-}
+pub use bars_checks::sort_findings;
 
 /// Adds `findings` to `analysis.findings`, keeping its order.
 pub fn add_findings(analysis: &mut Analysis, findings: Vec<Finding>) {
-    analysis.findings.extend(findings);
-    sort_findings(&mut analysis.findings);
+    analysis.extend_findings(findings);
 }

@@ -285,7 +285,7 @@ pub fn diagnose_online(
 }
 
 /// The sent certificates as checks input, and those that cannot be read.
-fn probe_input(r: &ProbeResult) -> (CheckInput, Vec<String>) {
+pub fn probe_input(r: &ProbeResult) -> (CheckInput, Vec<String>) {
     let mut input = CheckInput::default();
     let mut problems = Vec::new();
     for (i, der) in r.chain.iter().enumerate() {
@@ -300,7 +300,9 @@ fn probe_input(r: &ProbeResult) -> (CheckInput, Vec<String>) {
     (input, problems)
 }
 
-fn finish(
+/// The rest of a probe's diagnosis once its analysis is made: the `tls.*` findings, the
+/// TLS view and the notes.
+pub fn finish(
     r: &ProbeResult,
     audit: Option<&AuditResult>,
     opts: &Options,

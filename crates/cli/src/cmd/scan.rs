@@ -45,6 +45,9 @@ pub struct ScanArgs {
 
     #[command(flatten)]
     pub diag: DiagArgs,
+
+    #[command(flatten)]
+    pub online: super::check::OnlineArgs,
 }
 
 /// Output formats of `scan`.
@@ -98,9 +101,14 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
         ..ProbeOptions::default()
     }
     .with_env();
+    let rev = args.online.options(now);
+    let online = (rev.mode != bars_revocation::Mode::Off || args.online.fetch_missing)
+        .then(|| bars_revocation::Checker::new(rev));
     let ctx = Arc::new(Ctx {
         opts,
         popts,
+        online,
+        fetch_missing: args.online.fetch_missing,
         fail_on,
         now,
         keep_documents: args.format == ScanFormat::Json,
@@ -158,6 +166,9 @@ fn read_list(list: &str) -> anyhow::Result<String> {
 struct Ctx {
     opts: Options,
     popts: ProbeOptions,
+    /// CRL/OCSP and AIA lookups, shared by every endpoint (`--revocation`, `--fetch-missing`).
+    online: Option<bars_revocation::Checker>,
+    fetch_missing: bool,
     fail_on: Severity,
     now: i64,
     keep_documents: bool,
@@ -309,7 +320,26 @@ async fn scan_one(index: usize, ep: Endpoint, ctx: Arc<Ctx>) -> Outcome {
         Ok(r) => r,
         Err(e) => return failed(index, &shown, ep.name, &e, &opts, &ctx),
     };
-    let d = probe::diagnose(&r, None, &opts);
+    let d = match &ctx.online {
+        None => probe::diagnose(&r, None, &opts),
+        // One checker for the whole scan: each CRL, issuer and OCSP answer is fetched once
+        // however many endpoints share it.
+        Some(checker) => {
+            let (input, problems) = probe::probe_input(&r);
+            let (mut analysis, notes) = if ctx.fetch_missing {
+                let done = checker.complete_with_aia(&input, &mut opts).await;
+                let notes = done.notes();
+                (done.analysis, notes)
+            } else {
+                (bars_checks::analyse(&input, &opts), Vec::new())
+            };
+            if checker.options().mode != bars_revocation::Mode::Off {
+                let found = checker.check_analysis(&analysis).await;
+                analysis.extend_findings(found);
+            }
+            probe::finish(&r, None, &opts, analysis, problems, notes)
+        }
+    };
     drop(r);
     let report = diag::report(
         &d.analysis,
