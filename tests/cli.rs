@@ -16,6 +16,7 @@ mod demo;
 mod inspect;
 mod install;
 mod matching;
+mod nginx;
 mod onboard;
 mod probe;
 mod revocation;

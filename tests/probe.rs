@@ -1001,3 +1001,71 @@ fn an_unreachable_receiver_names_the_proxy_addresses() {
         "{r}"
     );
 }
+
+/// At an INT Receiver, `--mtls-audit` also presents a client certificate from a look-alike
+/// NHS INT hierarchy and one from the PROD TEST hierarchy: a Receiver that trusts PROD's
+/// CAs too accepts the second, `tls.accepts-foreign-client`.
+#[test]
+fn mtls_audit_tries_a_lookalike_and_the_other_environment() {
+    let fx = |p: &str| crate::util::fixture(&format!("pki/{p}"));
+    let der = |p: &str| {
+        let text = std::fs::read_to_string(fx(p)).unwrap();
+        let body: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
+        crate::util::base64_decode(&body)
+    };
+    let key = der("int-good/leaf.key");
+    let chain = vec![der("int-good/leaf.pem"), der("int/subca.pem")];
+    let int_root = der("int/root.pem");
+    let prod_root = der("prod/root.pem");
+    let ca = format!("int:{}", fx("int/root.pem").display());
+    for (roots, foreign) in [
+        (vec![int_root.clone()], false),
+        (vec![int_root, prod_root], true),
+    ] {
+        let (addr, _h) = rustls_server(
+            chain.clone(),
+            &key,
+            ClientAuthMode::Required(cas(
+                &roots.iter().map(|r| r.as_slice()).collect::<Vec<_>>(),
+                None,
+            )),
+        );
+        let (r, doc) = probe_json(&[
+            &addr,
+            "--sni",
+            FQDN,
+            "--ca",
+            &ca,
+            "--env",
+            "int",
+            "--mtls-audit",
+        ]);
+        let others = doc["audit"]["others"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{r}"));
+        assert_eq!(others.len(), 2, "{r}");
+        assert!(
+            others[0]["presented"]
+                .as_str()
+                .unwrap()
+                .contains("look-alike NHS INT"),
+            "{r}"
+        );
+        assert_eq!(others[0]["outcome"], "rejected", "{r}");
+        assert_eq!(
+            others[1]["outcome"],
+            if foreign { "accepted" } else { "rejected" },
+            "{r}"
+        );
+        assert_eq!(has(&doc, "tls.accepts-foreign-client"), foreign, "{r}");
+        if foreign {
+            assert!(
+                finding(&doc, "tls.accepts-foreign-client")["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("PROD TEST"),
+                "{r}"
+            );
+        }
+    }
+}

@@ -24,6 +24,9 @@ pub struct AuditFacts {
     pub anonymous_accepted: Option<String>,
     /// Accepted a throwaway self-signed client certificate.
     pub foreign_accepted: Option<String>,
+    /// Other foreign client certificates accepted (a look-alike NHS hierarchy, the other
+    /// environment's TEST hierarchy): (what was presented, how it was accepted).
+    pub others_accepted: Vec<(String, String)>,
 }
 
 /// The TLS facts of one probe.
@@ -260,6 +263,9 @@ pub fn tls_findings(facts: &TlsFacts, analysis: &Analysis, opts: &Options) -> Ve
                 format!("presented a throwaway self-signed client certificate: {how}"),
             ));
         }
+        for (what, how) in &a.others_accepted {
+            out.push(tls::ACCEPTS_FOREIGN_CLIENT.finding(None, format!("presented {what}: {how}")));
+        }
     }
     out
 }
@@ -409,6 +415,7 @@ mod tests {
             audit: Some(AuditFacts {
                 anonymous_accepted: Some("the server answered \"HTTP/1.1 200 OK\"".into()),
                 foreign_accepted: Some("the server answered \"HTTP/1.1 200 OK\"".into()),
+                others_accepted: Vec::new(),
             }),
             ..TlsFacts::default()
         };

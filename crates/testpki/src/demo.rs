@@ -137,3 +137,116 @@ mod tests {
         assert_eq!(d.client_chain_pem().matches("BEGIN CERTIFICATE").count(), 2);
     }
 }
+
+/// A client certificate (chain, leaf first, DER) with its PKCS#8 key, and what it is.
+#[derive(Debug, Clone)]
+pub struct AuditIdentity {
+    /// What the identity is, for reports (`look-alike NHS INT hierarchy`, …).
+    pub label: String,
+    /// Client leaf then its issuing sub-CA, DER.
+    pub chain: Vec<Vec<u8>>,
+    /// The leaf's key, PKCS#8 DER.
+    pub key_pkcs8: Vec<u8>,
+}
+
+/// The committed TEST hierarchy of `env` (`"INT"` or `"PROD"`): the CAs of
+/// `fixtures/pki/{int,prod}/` rebuilt from their committed keys, byte for byte (RSA
+/// signing is deterministic). Its keys are test keys, published on purpose.
+pub fn fixture_hierarchy(env: &str) -> Result<Hierarchy> {
+    let (root, subca) = if env.eq_ignore_ascii_case("PROD") {
+        (
+            include_str!("../../../fixtures/pki/keys/prod-root.pem"),
+            include_str!("../../../fixtures/pki/keys/prod-subca.pem"),
+        )
+    } else {
+        (
+            include_str!("../../../fixtures/pki/keys/int-root.pem"),
+            include_str!("../../../fixtures/pki/keys/int-subca.pem"),
+        )
+    };
+    Hierarchy::new(
+        &HierarchySpec::test(&env.to_uppercase())?,
+        keys::from_pem(root)?,
+        keys::from_pem(subca)?,
+    )
+}
+
+/// The client certificates `probe --mtls-audit` also tries against a Receiver of `env`
+/// (`"INT"` or `"PROD"`): one from a look-alike of that environment's NHS hierarchy (the
+/// real CA names and key identifiers, its own keys, made now) and one from the other
+/// environment's committed TEST hierarchy ([`fixture_hierarchy`]: a Receiver whose trust
+/// file also holds the other environment's CAs accepts it). A Receiver must refuse both.
+/// The client leaves are P-256, valid around `now`.
+pub fn audit_identities(env: &str, now: OffsetDateTime) -> Result<Vec<AuditIdentity>> {
+    let prod = env.eq_ignore_ascii_case("PROD");
+    let (lookalike, other) = if prod {
+        (HierarchySpec::lookalike_prod()?, "INT")
+    } else {
+        (HierarchySpec::lookalike_int()?, "PROD")
+    };
+    let window = Validity::around(now, Duration::days(1), Duration::days(30));
+    let lookalike = Hierarchy::new(
+        &lookalike.with_validity(Validity::around(
+            now,
+            Duration::days(1),
+            Duration::days(365),
+        )),
+        keys::generate(KeyKind::P256)?,
+        keys::generate(KeyKind::P256)?,
+    )?;
+    let mut out = Vec::new();
+    for (label, h) in [
+        (
+            format!(
+                "a client certificate from a look-alike NHS {} hierarchy",
+                env.to_uppercase()
+            ),
+            lookalike,
+        ),
+        (
+            format!("a client certificate from the {other} TEST hierarchy"),
+            fixture_hierarchy(other)?,
+        ),
+    ] {
+        let key = keys::generate(KeyKind::P256)?;
+        let leaf = h.issue(
+            &LeafSpec::client(DEMO_CLIENT_CN)?.with_validity(window),
+            &key,
+        )?;
+        out.push(AuditIdentity {
+            label,
+            chain: vec![leaf.der().to_vec(), h.subca.der().to_vec()],
+            key_pkcs8: key.serialize_der(),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod audit_tests {
+    use super::*;
+
+    #[test]
+    fn fixture_hierarchies_are_the_committed_cas() {
+        for (env, dir) in [("INT", "int"), ("PROD", "prod")] {
+            let h = fixture_hierarchy(env).unwrap();
+            let root = std::fs::read_to_string(format!(
+                "{}/../../fixtures/pki/{dir}/root.pem",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap();
+            assert_eq!(h.root.pem().trim(), root.trim(), "{env}");
+        }
+    }
+
+    #[test]
+    fn audit_identities_are_a_lookalike_and_the_other_environment() {
+        let ids = audit_identities("INT", OffsetDateTime::now_utc()).unwrap();
+        assert_eq!(ids.len(), 2);
+        assert!(ids[0].label.contains("look-alike NHS INT"));
+        assert!(ids[1].label.contains("PROD TEST"));
+        assert!(ids
+            .iter()
+            .all(|i| i.chain.len() == 2 && !i.key_pkcs8.is_empty()));
+    }
+}

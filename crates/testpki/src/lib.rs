@@ -32,12 +32,12 @@ pub mod names;
 pub mod openssl;
 mod pki;
 
-pub use demo::{demo, demo_at, DemoPki};
+pub use demo::{audit_identities, demo, demo_at, fixture_hierarchy, AuditIdentity, DemoPki};
 pub use error::{Error, Result};
 pub use pki::{
     cn_only_csr, common_name, corrupt_signature, csr, issue_with, self_signed_leaf, serial_for, Ca,
-    CaSpec, Hierarchy, HierarchySpec, LeafSpec, Validity, NHS_INT_AUTH_G2_KEY_ID,
-    NHS_PTL_ROOT_G2_KEY_ID,
+    CaSpec, Hierarchy, HierarchySpec, LeafSpec, Validity, NHS_AUTH_G2_KEY_ID,
+    NHS_INT_AUTH_G2_KEY_ID, NHS_PTL_ROOT_G2_KEY_ID, NHS_ROOT_G2_KEY_ID,
 };
 /// The rcgen this crate builds on (for `Certificate`, `KeyPair`, `Issuer`, …).
 pub use rcgen;

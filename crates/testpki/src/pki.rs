@@ -191,6 +191,18 @@ pub const NHS_INT_AUTH_G2_KEY_ID: [u8; 20] = [
     0x33, 0x98, 0xD4, 0x22,
 ];
 
+/// subjectKeyIdentifier of the real `NHS Root Authority G2`.
+pub const NHS_ROOT_G2_KEY_ID: [u8; 20] = [
+    0x8F, 0x9C, 0xB0, 0x03, 0xA1, 0x35, 0x90, 0x86, 0x1D, 0xD6, 0x1B, 0x78, 0x52, 0x05, 0xC9, 0xC4,
+    0xB5, 0x40, 0x31, 0x34,
+];
+
+/// subjectKeyIdentifier of the real `NHS Authentication G2`.
+pub const NHS_AUTH_G2_KEY_ID: [u8; 20] = [
+    0x94, 0xA2, 0x50, 0x7D, 0xF7, 0xC8, 0xEA, 0x6D, 0xD5, 0xA5, 0x0D, 0xC1, 0x69, 0xB3, 0xCF, 0x65,
+    0xF8, 0x98, 0xBA, 0xA2,
+];
+
 impl HierarchySpec {
     /// The bars-certcheck TEST hierarchy for `env` (e.g. `INT`, `PROD`):
     /// root `CN=BaRS TEST <env> Root,OU=CA,O=bars-certcheck test,C=GB`,
@@ -243,6 +255,18 @@ impl HierarchySpec {
                 NHS_PTL_ROOT_G2_KEY_ID.to_vec(),
                 NHS_INT_AUTH_G2_KEY_ID.to_vec(),
             )),
+        )
+    }
+
+    /// A look-alike of the real NHS PROD G2 hierarchy (`CN=NHS Root Authority G2,OU=CA,
+    /// O=NHS,C=GB` and `CN=NHS Authentication G2,OU=CA,O=nhs,C=GB`, PrintableString, the
+    /// real key identifiers), with its own keys.
+    pub fn lookalike_prod() -> Result<Self> {
+        Self::pair(
+            "lookalike-prod",
+            names::ca("NHS Root Authority G2", "NHS")?,
+            names::ca("NHS Authentication G2", "nhs")?,
+            Some((NHS_ROOT_G2_KEY_ID.to_vec(), NHS_AUTH_G2_KEY_ID.to_vec())),
         )
     }
 

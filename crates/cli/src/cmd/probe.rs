@@ -142,7 +142,13 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Exit> {
             reply_timeout: None,
             ..popts.clone()
         };
-        bars_net::audit(&target, &aopts)
+        // At a Receiver, also present a certificate from a look-alike of its NHS
+        // hierarchy and one from the other environment's TEST hierarchy.
+        let extra = match opts.env {
+            Some(env) if env.is_nhs() => audit_identities(env),
+            _ => Vec::new(),
+        };
+        bars_net::audit_with(&target, &aopts, &extra)
     });
 
     let rev = args.online.options(now);
@@ -322,6 +328,11 @@ pub fn finish(
         audit: audit.map(|a| AuditFacts {
             anonymous_accepted: accepted(&a.anonymous),
             foreign_accepted: accepted(&a.self_signed),
+            others_accepted: a
+                .extra
+                .iter()
+                .filter_map(|(what, o)| accepted(o).map(|how| (what.clone(), how)))
+                .collect(),
         }),
     };
     let tls_findings = bars_checks::tls_findings(&facts, &analysis, opts);
@@ -364,6 +375,9 @@ pub fn finish(
             "mTLS audit, with a throwaway self-signed certificate: {}",
             a.self_signed
         ));
+        for (what, o) in &a.extra {
+            notes.push(format!("mTLS audit, with {what}: {o}"));
+        }
     }
     notes.extend(online_notes);
     notes.extend(problems.iter().cloned());
@@ -382,6 +396,29 @@ pub fn finish(
     }
 }
 
+/// The extra audit identities for a Receiver of `env`: a look-alike of its NHS hierarchy
+/// and the other environment's TEST hierarchy (none if that fails, said on stderr).
+fn audit_identities(env: bars_nhs::Environment) -> Vec<bars_net::NamedIdentity> {
+    // Valid now (not at --at): the server judges them by its own clock.
+    let at = time::OffsetDateTime::now_utc();
+    match bars_testpki::audit_identities(&env.as_str().to_uppercase(), at) {
+        Ok(ids) => ids
+            .into_iter()
+            .map(|i| bars_net::NamedIdentity {
+                label: i.label,
+                identity: ClientIdentity {
+                    chain: i.chain,
+                    key_pkcs8: i.key_pkcs8,
+                },
+            })
+            .collect(),
+        Err(e) => {
+            eprintln!("bars-certcheck: --mtls-audit: cannot make the look-alike identities: {e}");
+            Vec::new()
+        }
+    }
+}
+
 /// `--mtls-audit` in the JSON document: `{"anonymous": {"outcome", "detail"},
 /// "self_signed": {...}}`, outcome `accepted`, `rejected` or `inconclusive`.
 pub fn audit_json(a: &AuditResult) -> serde_json::Value {
@@ -395,7 +432,22 @@ pub fn audit_json(a: &AuditResult) -> serde_json::Value {
         };
         serde_json::json!({ "outcome": outcome, "detail": detail })
     };
-    serde_json::json!({ "anonymous": one(&a.anonymous), "self_signed": one(&a.self_signed) })
+    let extra: Vec<serde_json::Value> = a
+        .extra
+        .iter()
+        .map(|(what, o)| {
+            let mut v = one(o);
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("presented".into(), what.clone().into());
+            }
+            v
+        })
+        .collect();
+    serde_json::json!({
+        "anonymous": one(&a.anonymous),
+        "self_signed": one(&a.self_signed),
+        "others": extra,
+    })
 }
 
 fn accepted(o: &AuditOutcome) -> Option<String> {

@@ -1,0 +1,119 @@
+//! `probe --mtls-audit` against nginx (Debian's package, started by the test on
+//! 127.0.0.1) as a BaRS Receiver with `ssl_verify_client on`: with the right client-CA
+//! file nothing gets in; with one that also trusts the PROD CAs, the audit's PROD TEST
+//! client certificate does (`tls.accepts-foreign-client`).
+
+use crate::util::{fixture, run, Run};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const FQDN: &str = "BaRS-INT-X26.Supplier.thirdparty.nhs.uk";
+
+struct Nginx {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn nginx(dir: &Path, trust: &str) -> Nginx {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let fx = |p: &str| fixture(&format!("pki/{p}")).display().to_string();
+    std::fs::write(dir.join("trust.pem"), trust).unwrap();
+    let d = dir.display();
+    let conf = format!(
+        "daemon off;\nmaster_process off;\nworker_processes 1;\npid {d}/nginx.pid;\n\
+         error_log {d}/error.log;\nevents {{ worker_connections 64; }}\n\
+         http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
+           fastcgi_temp_path {d}/fcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
+           server {{\n    listen 127.0.0.1:{port} ssl;\n    server_name {FQDN};\n\
+             ssl_certificate {chain};\n    ssl_certificate_key {key};\n\
+             ssl_verify_client on;\n    ssl_client_certificate {d}/trust.pem;\n    ssl_verify_depth 2;\n\
+             location / {{ return 200 \"ok\\n\"; }}\n  }}\n}}\n",
+        chain = fx("int-good/chain.pem"),
+        key = fx("int-good/leaf.key"),
+    );
+    std::fs::write(dir.join("nginx.conf"), conf).unwrap();
+    let child = Command::new("nginx")
+        .args(["-p", &d.to_string(), "-c", &format!("{d}/nginx.conf")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("nginx is installed (.ci/run installs it)");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "nginx did not start: {}",
+            std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Nginx { child, port }
+}
+
+fn audit(n: &Nginx) -> (Run, serde_json::Value) {
+    let r = run(&[
+        "probe",
+        &format!("127.0.0.1:{}", n.port),
+        "--sni",
+        FQDN,
+        "--env",
+        "int",
+        "--ca",
+        &format!("int:{}", fixture("pki/int/root.pem").display()),
+        "--mtls-audit",
+        "--at",
+        "2027-01-01T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    let doc = r.json();
+    (r, doc)
+}
+
+fn ids(doc: &serde_json::Value) -> Vec<String> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn nginx_receiver_with_the_right_and_a_too_broad_trust_file() {
+    let read = |p: &str| std::fs::read_to_string(fixture(&format!("pki/{p}"))).unwrap();
+    let right = format!("{}{}", read("int/subca.pem"), read("int/root.pem"));
+    let broad = format!("{right}{}{}", read("prod/subca.pem"), read("prod/root.pem"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let n = nginx(dir.path(), &right);
+    let (r, doc) = audit(&n);
+    let got = ids(&doc);
+    assert!(!got.iter().any(|i| i.starts_with("tls.accepts-")), "{r}");
+    assert!(!got.contains(&"tls.no-client-auth".to_string()), "{r}");
+    assert_eq!(doc["tls"]["client_auth_requested"], true, "{r}");
+    drop(n);
+
+    let dir = tempfile::tempdir().unwrap();
+    let n = nginx(dir.path(), &broad);
+    let (r, doc) = audit(&n);
+    let got = ids(&doc);
+    assert!(
+        got.contains(&"tls.accepts-foreign-client".to_string()),
+        "{r}"
+    );
+    assert!(!got.contains(&"tls.accepts-anonymous".to_string()), "{r}");
+    r.code(1);
+}
