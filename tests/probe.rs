@@ -1069,3 +1069,99 @@ fn mtls_audit_tries_a_lookalike_and_the_other_environment() {
         }
     }
 }
+
+/// `check --write-chain` repairs the wrong-order, root-sent, unrelated-certificate and
+/// missing-intermediate cases: `openssl verify` accepts the file, and an `openssl
+/// s_server` serving it is probed with no chain finding.
+#[test]
+fn write_chain_repairs_what_openssl_and_probe_then_accept() {
+    let fx = |p: &str| {
+        crate::util::fixture(&format!("pki/{p}"))
+            .display()
+            .to_string()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let root = fx("int/root.pem");
+    for case in [
+        "chain-order/chain.pem",
+        "chain-root-sent/chain.pem",
+        "chain-unrelated/chain.pem",
+        "chain-incomplete/leaf.pem",
+    ] {
+        let out = d.join("fixed.pem");
+        let _ = std::fs::remove_file(&out);
+        let r = run(&[
+            "check",
+            &fx(case),
+            "--env",
+            "int",
+            "--ca",
+            &format!("int:{root}"),
+            "--ca",
+            &format!("int:{}", fx("int/subca.pem")),
+            "--at",
+            "2027-01-01T00:00:00Z",
+            "--write-chain",
+            &out.display().to_string(),
+        ]);
+        assert!(out.exists(), "{case}: {r}");
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert_eq!(
+            text.matches("BEGIN CERTIFICATE").count(),
+            2,
+            "{case}: {text}"
+        );
+        // openssl verify -CAfile root -untrusted fixed fixed
+        let v = Command::new("openssl")
+            .args([
+                "verify",
+                "-attime",
+                "1798761600",
+                "-CAfile",
+                &root,
+                "-untrusted",
+            ])
+            .arg(&out)
+            .arg(&out)
+            .env("OPENSSL_CONF", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(
+            v.status.success(),
+            "{case}: {}",
+            String::from_utf8_lossy(&v.stdout)
+        );
+        // Serve it: the leaf, then the rest as the chain.
+        let (leaf, rest) = text.split_at(text.find("-----END CERTIFICATE-----").unwrap() + 26);
+        std::fs::write(d.join("leaf-only.pem"), leaf).unwrap();
+        std::fs::write(d.join("rest.pem"), rest.trim_start()).unwrap();
+        let s = s_server(
+            d,
+            &[
+                "-cert",
+                "leaf-only.pem",
+                "-key",
+                &fx("int-good/leaf.key"),
+                "-cert_chain",
+                "rest.pem",
+                "-www",
+            ],
+        );
+        let (r, doc) = probe_json(&[
+            &s.addr(),
+            "--sni",
+            FQDN,
+            "--ca",
+            &format!("int:{root}"),
+            "--at",
+            "2027-01-01T00:00:00Z",
+        ]);
+        let chain_ids: Vec<String> = ids(&doc)
+            .into_iter()
+            .filter(|i| i.starts_with("chain."))
+            .collect();
+        assert!(chain_ids.is_empty(), "{case}: {r}");
+        assert_eq!(doc["chain"]["complete"], true, "{case}: {r}");
+    }
+}
