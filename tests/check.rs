@@ -198,6 +198,9 @@ fn unreadable_input_is_reported_and_the_rest_is_checked() {
 fn explain_knows_every_id_and_refuses_unknown_ones() {
     let r = run(&["explain"]);
     r.code(0);
+    let listed = run(&["explain", "--list"]);
+    listed.code(0);
+    assert_eq!(listed.stdout, r.stdout);
     for id in [
         "chain.incomplete",
         "chain.wrong-env",

@@ -122,7 +122,7 @@ csr.cert-mismatch; 2 an input could not be read.")]
     #[command(after_help = "\
 Examples:
   bars-certcheck explain chain.incomplete
-  bars-certcheck explain
+  bars-certcheck explain --list
   bars-certcheck explain name.fqdn-format --format json")]
     Explain(crate::cmd::explain::ExplainArgs),
 

@@ -8,8 +8,12 @@ use std::fmt::Write;
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The finding id (e.g. `chain.incomplete`); without it, every id is listed.
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", conflicts_with = "list")]
     pub id: Option<String>,
+
+    /// List every finding id with its severity and title (as without an ID).
+    #[arg(long)]
+    pub list: bool,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = crate::args::Format::Text)]
