@@ -169,20 +169,27 @@ pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
         .filter(|i| pool.nodes.get(*i).is_some_and(|n| n.given))
         .collect();
     // Leaves: given non-CA certificates that issue no other given certificate.
+    let mut issued: HashMap<&[u8], usize> = HashMap::new();
+    for &j in &given {
+        if let Some(o) = pool.cert(j) {
+            *issued.entry(o.issuer_der()).or_default() += 1;
+        }
+    }
     let leaves: BTreeSet<usize> = given
         .iter()
         .copied()
         .filter(|&i| {
             let Some(c) = pool.cert(i) else { return false };
-            !c.summary().is_ca
-                && !given.iter().any(|&j| {
-                    j != i
-                        && pool.cert(j).is_some_and(|o| {
-                            o.issuer_der() == c.subject_der() && !c.summary().self_issued
-                        })
-                })
+            // Certificates naming c as issuer, c itself excluded when self-issued.
+            let by_c = issued
+                .get(c.subject_der())
+                .copied()
+                .unwrap_or(0)
+                .saturating_sub(usize::from(c.summary().self_issued));
+            !c.summary().is_ca && (c.summary().self_issued || by_c == 0)
         })
         .collect();
+    drop(issued);
     let mut cx = Ctx {
         pool,
         opts,
@@ -304,9 +311,9 @@ fn issuer_env(cx: &Ctx<'_>, leaf_node: usize, leaf: &Certificate) -> Option<Issu
     }
     if let Some(tag) = cx
         .pool
-        .nodes
+        .with_subject(leaf.issuer_der())
         .iter()
-        .filter(|n| n.cert.subject_der() == leaf.issuer_der())
+        .filter_map(|&i| cx.pool.node(i))
         .find_map(|n| n.extra.flatten())
     {
         return Some(IssuerEnv::Tagged(tag));

@@ -5,7 +5,7 @@
 use crate::input::{CheckInput, Options, Source};
 use bars_model::{Certificate, SignatureError};
 use bars_nhs::{CaRole, Environment, NhsCa};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Most signature verifications one search may spend.
 const BUDGET: usize = 200;
@@ -60,6 +60,9 @@ pub(crate) struct PathResult {
 pub(crate) struct Pool {
     pub nodes: Vec<Node>,
     pub use_embedded: bool,
+    /// Node indices by subject Name DER (issuer lookups are O(1), not a scan: a check of
+    /// 10,000 files stays linear).
+    by_subject: HashMap<Vec<u8>, Vec<usize>>,
 }
 
 fn sha(c: &Certificate) -> &str {
@@ -126,15 +129,22 @@ impl Pool {
         // An --ca certificate is an anchor when self-signed, or when nothing the tool
         // holds outside the given set issued it (the user trusts that intermediate).
         // A fetched certificate is never an anchor: anyone can serve one.
+        let mut by_subject: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+        for (i, n) in nodes.iter().enumerate() {
+            by_subject
+                .entry(n.cert.subject_der().to_vec())
+                .or_default()
+                .push(i);
+        }
         let anchors: Vec<bool> = nodes
             .iter()
             .map(|n| {
                 n.extra.is_some()
                     && !matches!(n.source, Source::Fetched(_))
                     && (n.cert.summary().self_issued
-                        || !nodes
-                            .iter()
-                            .any(|m| !m.given && m.cert.subject_der() == n.cert.issuer_der()))
+                        || !by_subject.get(n.cert.issuer_der()).is_some_and(|v| {
+                            v.iter().any(|&m| nodes.get(m).is_some_and(|m| !m.given))
+                        }))
             })
             .collect();
         for (n, a) in nodes.iter_mut().zip(anchors) {
@@ -143,7 +153,13 @@ impl Pool {
         Pool {
             nodes,
             use_embedded: opts.use_embedded,
+            by_subject,
         }
+    }
+
+    /// The nodes whose subject is `name` (DER), in pool order.
+    pub fn with_subject(&self, name: &[u8]) -> &[usize] {
+        self.by_subject.get(name).map(Vec::as_slice).unwrap_or(&[])
     }
 
     pub fn node(&self, i: usize) -> Option<&Node> {
@@ -265,12 +281,17 @@ impl Search<'_> {
         if public_ok && !(depth == 1 && self_issued) {
             // A Mozilla root that was sent ends the path at itself (chain.root-sent), not
             // one step before it.
-            let held_root = self.pool.nodes.iter().enumerate().find(|(j, n)| {
-                !path.contains(j)
-                    && n.cert.subject_der() == c.issuer_der()
-                    && public_root_name(&n.cert).is_some()
-                    && c.verify_issued_by(&n.cert).is_ok()
-            });
+            let held_root = self
+                .pool
+                .with_subject(c.issuer_der())
+                .iter()
+                .copied()
+                .filter_map(|j| self.pool.node(j).map(|n| (j, n)))
+                .find(|(j, n)| {
+                    !path.contains(j)
+                        && public_root_name(&n.cert).is_some()
+                        && c.verify_issued_by(&n.cert).is_ok()
+                });
             if let Some((j, n)) = held_root {
                 let name = public_root_name(&n.cert);
                 path.push(j);
@@ -303,8 +324,10 @@ impl Search<'_> {
             return false;
         }
         let mut any = false;
-        for (j, n) in self.pool.nodes.iter().enumerate() {
-            if path.contains(&j) || n.cert.subject_der() != c.issuer_der() {
+        let candidates = self.pool.with_subject(c.issuer_der());
+        for &j in candidates {
+            let Some(n) = self.pool.node(j) else { continue };
+            if path.contains(&j) {
                 continue;
             }
             if let (Some(aki), Some(ski)) = (
