@@ -5,9 +5,12 @@
 //! rustls-webpki does the work: path building (decoys, cycles, cross-signs), signatures
 //! and algorithm/key strength (aws-lc-rs, RSA >= 2048, no SHA-1), validity, basic
 //! constraints and path length, EKU, name constraints, unknown critical extensions, then
-//! the peer name against the SAN only (never the subject CN). The depth limit runs
-//! inside webpki's path search (its `verify_path` callback), so a path over the limit
-//! lets the search go on to a shorter one.
+//! the peer name against the SAN only (never the subject CN). On top of it, when
+//! [`GenericCase::strict`] is set (the default), [`strict`] adds small RFC 5280 / CA/B
+//! Forum profile checks where webpki is knowingly lenient. They only ever turn an
+//! acceptance into a rejection; the path-dependent ones run inside webpki's path search
+//! (its `verify_path` callback), so a rejected candidate path lets the search go on to
+//! the next one rather than failing a case another path would pass.
 //!
 //! [`crate::analyse()`] (the NHS product's policy) does not use this module.
 
@@ -21,6 +24,8 @@ use webpki::{
     EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeId, KeyPurposeIdIter, KeyUsage,
     RequiredEkuNotFoundContext, VerifiedPath,
 };
+
+pub mod strict;
 
 /// The name the leaf must be valid for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -129,11 +134,13 @@ pub struct GenericCase {
     /// The most intermediates the path may have, not counting self-issued ones (RFC
     /// 5280 6.1: they do not add to the logical depth). `None`: webpki's own limit.
     pub max_depth: Option<usize>,
+    /// Run the [`strict`] profile checks on top of webpki (default `true`).
+    pub strict: bool,
 }
 
 impl GenericCase {
     /// A case for `leaf` at `at`: no intermediates or anchors yet, no peer name,
-    /// serverAuth, no depth limit.
+    /// serverAuth, no depth limit, strict checks on.
     pub fn new(leaf: Vec<u8>, at: i64) -> GenericCase {
         GenericCase {
             leaf,
@@ -143,6 +150,7 @@ impl GenericCase {
             peer: None,
             ekus: vec![Eku::ServerAuth],
             max_depth: None,
+            strict: true,
         }
     }
 }
@@ -163,11 +171,13 @@ pub enum Stage {
     /// An input was refused: a leaf or anchor webpki will not read, a time before 1970,
     /// a peer name that is not a DNS name.
     Input,
-    /// No acceptable path to an anchor (webpki, or every candidate path was over the
-    /// depth limit).
+    /// No acceptable path to an anchor (webpki, or every candidate path was refused by
+    /// the depth limit or a strict check).
     Path,
     /// The leaf is not valid for the peer name.
     Name,
+    /// A strict check on the leaf alone.
+    Leaf,
 }
 
 /// Why a case was refused.
@@ -176,7 +186,7 @@ pub struct Rejection {
     /// The step.
     pub stage: Stage,
     /// Stable id of the check: `webpki` (including a leaf or anchor webpki will not
-    /// read), `input` (time or peer name) or `max-depth`.
+    /// read), `input` (time or peer name), `max-depth`, or a [`strict`] id.
     pub check: &'static str,
     /// What was wrong.
     pub detail: String,
@@ -240,10 +250,11 @@ impl ExtendedKeyUsageValidator for AllOf<'_> {
     }
 }
 
-/// What the path callback hands back to webpki for a path over the depth limit (a
-/// low-ranked error, so webpki keeps searching and reports its own more specific errors
-/// first).
+/// What the path callback hands back to webpki for a path over the depth limit, and for
+/// one a strict check refused (low-ranked errors, so webpki keeps searching and reports
+/// its own more specific errors first).
 const DEPTH_REFUSED: webpki::Error = webpki::Error::MaximumPathDepthExceeded;
+const STRICT_REFUSED: webpki::Error = webpki::Error::ExtensionValueInvalid;
 
 /// A candidate path refused by the callback, for the report when no path is left.
 struct Refusal {
@@ -299,8 +310,14 @@ pub fn validate(case: &GenericCase) -> GenericOutcome {
         Some(PeerName::Ip(ip)) => Some(ServerName::IpAddress((*ip).into())),
     };
 
+    let strict = if case.strict {
+        Some(strict::Prepared::new(case))
+    } else {
+        None
+    };
     let refusals: RefCell<Vec<Refusal>> = RefCell::new(Vec::new());
     let check_path = |p: &VerifiedPath<'_>| -> Result<(), webpki::Error> {
+        let used = used_intermediates(p, &case.intermediates);
         let refuse = |check: &'static str, detail: String, error: webpki::Error| {
             refusals.borrow_mut().push(Refusal { check, detail });
             Err(error)
@@ -318,6 +335,12 @@ pub fn validate(case: &GenericCase) -> GenericOutcome {
                 );
             }
         }
+        if let Some(s) = &strict {
+            let anchor = anchors.iter().position(|a| std::ptr::eq(a, p.anchor()));
+            if let Err(v) = s.check_path(&used, anchor) {
+                return refuse(v.check, v.detail, STRICT_REFUSED);
+            }
+        }
         Ok(())
     };
 
@@ -333,7 +356,7 @@ pub fn validate(case: &GenericCase) -> GenericOutcome {
         Ok(v) => v,
         Err(e) => {
             // A refusal means webpki had built a complete, verified path that only the
-            // depth limit turned down: the most telling reason. webpki's
+            // depth limit or a strict check turned down: the most telling reason. webpki's
             // own error (its most specific over every dead end) is kept beside it.
             let refusals = refusals.borrow();
             return match refusals.first() {
@@ -343,9 +366,9 @@ pub fn validate(case: &GenericCase) -> GenericOutcome {
                         1 => String::new(),
                         n => format!(" ({} other candidate paths refused too)", n - 1),
                     };
-                    // The error handed back to webpki for our refusals says nothing more.
+                    // The errors handed back to webpki for our refusals say nothing more.
                     let webpki = match e {
-                        DEPTH_REFUSED => String::new(),
+                        DEPTH_REFUSED | STRICT_REFUSED => String::new(),
                         e => format!("; webpki: {e}"),
                     };
                     reject(Stage::Path, r.check, format!("{}{more}{webpki}", r.detail))
@@ -369,6 +392,11 @@ pub fn validate(case: &GenericCase) -> GenericOutcome {
                 .map(|p| p.to_string())
                 .unwrap_or_default();
             return reject(Stage::Name, "webpki", format!("not valid for {peer}: {e}"));
+        }
+    }
+    if let Some(s) = &strict {
+        if let Err(v) = s.check_leaf() {
+            return reject(Stage::Leaf, v.check, v.detail);
         }
     }
     GenericOutcome::Valid(path)
@@ -574,5 +602,56 @@ mod tests {
     /// `ca` re-issued (same name and key) by `by`.
     fn sub_ca_with_key(cn: &str, ca: &Ca, by: &Ca) -> Vec<u8> {
         issue(&ca_params(cn), &ca.key, by)
+    }
+
+    #[test]
+    fn strict_checks_refuse_a_path_but_let_the_search_go_on() {
+        // Two roots with the same name and key: one expired, one valid.
+        let key = KeyPair::generate().unwrap();
+        let mut expired = ca_params("Root");
+        expired.not_before = rcgen::date_time_ymd(2000, 1, 1);
+        expired.not_after = rcgen::date_time_ymd(2001, 1, 1);
+        let expired_der = expired.self_signed(&key).unwrap().der().to_vec();
+        let params = ca_params("Root");
+        let der = params.self_signed(&key).unwrap().der().to_vec();
+        let r = Ca { params, key, der };
+        let old = Ca {
+            params: expired,
+            key: KeyPair::generate().unwrap(),
+            der: expired_der,
+        };
+        let l = leaf(&r, |_| {});
+        let both = case(l.clone(), &[], &[&old, &r]);
+        assert_eq!(
+            validate(&both),
+            GenericOutcome::Valid(ValidPath {
+                intermediates: vec![],
+                anchor: 1
+            })
+        );
+        let mut only_expired = case(l, &[], &[&old]);
+        assert_eq!(
+            refusal(&validate(&only_expired)),
+            Some((Stage::Path, "rfc5280.anchor-validity"))
+        );
+        // webpki alone does not date-check anchors.
+        only_expired.strict = false;
+        assert!(validate(&only_expired).is_valid());
+    }
+
+    #[test]
+    fn strict_leaf_checks_run_after_the_path() {
+        let r = root("Root");
+        let mut c = case(
+            leaf(&r, |p| p.use_authority_key_identifier_extension = false),
+            &[],
+            &[&r],
+        );
+        assert_eq!(
+            refusal(&validate(&c)),
+            Some((Stage::Leaf, "rfc5280.aki-missing"))
+        );
+        c.strict = false;
+        assert!(validate(&c).is_valid());
     }
 }
