@@ -8,6 +8,7 @@
 
 mod analyse;
 mod catalogue;
+pub mod generic;
 mod input;
 pub mod matching;
 mod path;
