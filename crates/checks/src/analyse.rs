@@ -152,16 +152,6 @@ fn weak_signature(alg: &str) -> bool {
         || a.contains("md4")
 }
 
-fn fmt_time(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| unix.to_string())
-}
-
 /// Runs every applicable check over `input`.
 pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
     let pool = Pool::new(input, opts);
@@ -337,16 +327,7 @@ fn check_leaf(
     excused: &mut BTreeSet<usize>,
 ) -> (Option<Environment>, PathResult) {
     let Some(c) = cx.pool.cert(leaf).cloned() else {
-        return (
-            None,
-            PathResult {
-                path: vec![leaf],
-                end: End::Dangling,
-                trusted_by: None,
-                public: false,
-                bad: Vec::new(),
-            },
-        );
+        return (None, PathResult::ended(vec![leaf], End::Dangling));
     };
     let s = c.summary();
     let names = covered_names(&c);
@@ -771,7 +752,7 @@ fn cert_checks(cx: &mut Ctx<'_>, node: usize) {
             format!(
                 "{l} expires on {} ({days} days after {})",
                 s.not_after,
-                fmt_time(at)
+                bars_model::rfc3339(at)
             ),
         );
     }

@@ -57,6 +57,30 @@ pub(crate) struct PathResult {
     pub bad: Vec<(usize, usize, String)>,
 }
 
+impl PathResult {
+    /// A path that ends as `end`, not (yet) at a named anchor.
+    pub fn ended(path: Vec<usize>, end: End) -> PathResult {
+        PathResult {
+            path,
+            end,
+            trusted_by: None,
+            public: false,
+            bad: Vec::new(),
+        }
+    }
+
+    /// A path anchored at `name` (a Mozilla root when `public`).
+    fn anchored(path: Vec<usize>, name: Option<String>, public: bool) -> PathResult {
+        PathResult {
+            path,
+            end: End::Anchored,
+            trusted_by: name,
+            public,
+            bad: Vec::new(),
+        }
+    }
+}
+
 pub(crate) struct Pool {
     pub nodes: Vec<Node>,
     pub use_embedded: bool,
@@ -209,13 +233,10 @@ impl Pool {
         let mut path = vec![leaf];
         st.walk(&mut path);
         let bad = std::mem::take(&mut st.bad);
-        let mut r = st.best.or(st.fallback).unwrap_or(PathResult {
-            path: vec![leaf],
-            end: End::Dangling,
-            trusted_by: None,
-            public: false,
-            bad: Vec::new(),
-        });
+        let mut r = st
+            .best
+            .or(st.fallback)
+            .unwrap_or_else(|| PathResult::ended(vec![leaf], End::Dangling));
         r.bad = bad;
         r
     }
@@ -236,13 +257,7 @@ impl Search<'_> {
             path.len() > f.path.len() || (f.end == End::Dangling && end == End::SelfSigned)
         });
         if longer {
-            self.fallback = Some(PathResult {
-                path: path.to_vec(),
-                end,
-                trusted_by: None,
-                public: false,
-                bad: Vec::new(),
-            });
+            self.fallback = Some(PathResult::ended(path.to_vec(), end));
         }
     }
 
@@ -255,26 +270,18 @@ impl Search<'_> {
         };
         let depth = path.len();
         if depth > 1 && self.pool.is_anchor(cur, self.env) {
-            self.best = Some(PathResult {
-                path: path.clone(),
-                end: End::Anchored,
-                trusted_by: Some(display_name(c)),
-                public: false,
-                bad: Vec::new(),
-            });
+            self.best = Some(PathResult::anchored(
+                path.clone(),
+                Some(display_name(c)),
+                false,
+            ));
             return true;
         }
         let self_issued = c.summary().self_issued;
         let public_ok = matches!(self.env, None | Some(Environment::Public));
         if public_ok && depth > 1 {
             if let Some(name) = public_root_name(c) {
-                self.best = Some(PathResult {
-                    path: path.clone(),
-                    end: End::Anchored,
-                    trusted_by: Some(name),
-                    public: true,
-                    bad: Vec::new(),
-                });
+                self.best = Some(PathResult::anchored(path.clone(), Some(name), true));
                 return true;
             }
         }
@@ -295,23 +302,11 @@ impl Search<'_> {
             if let Some((j, n)) = held_root {
                 let name = public_root_name(&n.cert);
                 path.push(j);
-                self.best = Some(PathResult {
-                    path: path.clone(),
-                    end: End::Anchored,
-                    trusted_by: name,
-                    public: true,
-                    bad: Vec::new(),
-                });
+                self.best = Some(PathResult::anchored(path.clone(), name, true));
                 return true;
             }
             if let Some(name) = public_root_for(c) {
-                self.best = Some(PathResult {
-                    path: path.clone(),
-                    end: End::Anchored,
-                    trusted_by: Some(name),
-                    public: true,
-                    bad: Vec::new(),
-                });
+                self.best = Some(PathResult::anchored(path.clone(), Some(name), true));
                 return true;
             }
         }

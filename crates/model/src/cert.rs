@@ -310,7 +310,9 @@ pub(crate) fn declared_len(der: &[u8]) -> Option<usize> {
     len.checked_add(2 + n)
 }
 
-fn rfc3339(unix: i64) -> String {
+/// RFC 3339 UTC (`2024-01-01T00:00:00Z`) for Unix seconds; the number itself when the
+/// time cannot be represented.
+pub fn rfc3339(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)
         .ok()
         .and_then(|t| {

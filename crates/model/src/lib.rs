@@ -24,7 +24,9 @@ mod read;
 mod sig;
 mod traditional;
 
-pub use cert::{BasicConstraints, CertSummary, Certificate, ExtensionSummary, PublicKeySummary};
+pub use cert::{
+    rfc3339, BasicConstraints, CertSummary, Certificate, ExtensionSummary, PublicKeySummary,
+};
 pub use csr::{Csr, CsrSummary};
 pub use error::{ReadError, ReadErrorKind};
 pub use key::{KeySummary, PrivateKey};

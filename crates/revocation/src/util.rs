@@ -67,21 +67,10 @@ pub(crate) fn sha1(bytes: &[u8]) -> Vec<u8> {
         .to_vec()
 }
 
-/// Lowercase hex SHA-256.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes))
-}
+pub(crate) use bars_model::sha256_hex;
 
 /// RFC 3339 (UTC) for Unix seconds.
-pub fn fmt_time(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| unix.to_string())
-}
+pub use bars_model::rfc3339 as fmt_time;
 
 /// The current time, Unix seconds (cache decisions only; judging uses the given time).
 pub(crate) fn wall_clock() -> i64 {
