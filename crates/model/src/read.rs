@@ -249,7 +249,11 @@ impl Reader<'_> {
     // ------------------------------------------------------------------ PEM
 
     fn pem(&mut self, bytes: &[u8]) {
-        let text = String::from_utf8_lossy(bytes);
+        // Borrowed when the file is UTF-8 (nearly always); lossy only for odd text.
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => std::borrow::Cow::Borrowed(t),
+            Err(_) => String::from_utf8_lossy(bytes),
+        };
         let mut current: Option<Block<'_>> = None;
         let mut in_headers = false;
         let mut number = 0usize;
@@ -321,8 +325,12 @@ impl Reader<'_> {
 
     fn pem_block(&mut self, b: Block<'_>) {
         use base64::Engine;
-        let clean: String = b.body.chars().filter(|c| !c.is_whitespace()).collect();
-        let der = match lenient_base64().decode(clean.as_bytes()) {
+        // Lines were trimmed as they were read; only odd files have spaces inside a line.
+        let decoded = lenient_base64().decode(b.body.as_bytes()).or_else(|_| {
+            let clean: String = b.body.chars().filter(|c| !c.is_whitespace()).collect();
+            lenient_base64().decode(clean.as_bytes())
+        });
+        let der = match decoded {
             Ok(d) => d,
             Err(e) => {
                 return self.block_error(b.number, bad_pem(format!("bad base64: {e}")));

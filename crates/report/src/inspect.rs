@@ -18,12 +18,19 @@ pub struct InspectedInput {
     pub errors: Vec<ReadError>,
 }
 
-/// The certificate's role guessed from the bundle's own links.
-fn role(summary: &CertSummary, link: Option<&Link>) -> &'static str {
-    match link {
-        Some(Link::SelfSigned) => "root",
-        _ if summary.is_ca => "intermediate",
-        _ => "leaf",
+/// Most certificates in one input for which the issuance tree is drawn: every link costs
+/// a signature verification, and a tree of thousands helps nobody.
+const TREE_LIMIT: usize = 500;
+
+/// The certificate's role from its own structure: self-issued is a root, another CA an
+/// intermediate, anything else a leaf.
+fn role(summary: &CertSummary) -> &'static str {
+    if summary.self_issued {
+        "root"
+    } else if summary.is_ca {
+        "intermediate"
+    } else {
+        "leaf"
     }
 }
 
@@ -61,7 +68,6 @@ pub fn render_text(inputs: &[InspectedInput], now: i64, style: &Style) -> String
             "{}",
             style.heading(&format!("{}: {}", input.name, describe_items(&input.items)))
         );
-        let link_list = links(&certs);
         for (i, cert) in certs.iter().enumerate() {
             let s = cert.summary();
             let _ = writeln!(
@@ -69,11 +75,19 @@ pub fn render_text(inputs: &[InspectedInput], now: i64, style: &Style) -> String
                 "\n  {} {}  ({})",
                 style.bold(&format!("[{}]", index + i)),
                 style.bold(&s.subject),
-                role(s, link_list.get(i))
+                role(s)
             );
             write_cert(&mut out, s, now, style);
         }
-        if certs.len() > 1 {
+        if certs.len() > TREE_LIMIT {
+            let _ = writeln!(
+                out,
+                "\n  {} not drawn for {} certificates (more than {TREE_LIMIT})",
+                style.bold("Issuance tree:"),
+                certs.len()
+            );
+        } else if certs.len() > 1 {
+            let link_list = links(&certs);
             let _ = writeln!(out, "\n  {}", style.bold("Issuance tree"));
             write_tree(&mut out, &certs, &link_list, index, style);
         }
@@ -447,14 +461,13 @@ pub fn render_json(inputs: &[InspectedInput]) -> String {
     for input in inputs {
         let source = format!("file:{}", input.name);
         let certs = certificates_of(&input.items);
-        let link_list = links(&certs);
         let base = doc.certificates.len();
         for (i, cert) in certs.iter().enumerate() {
             let s = cert.summary();
             doc.certificates.push(CertJson {
                 index: base + i,
                 source: source.clone(),
-                role: Some(role(s, link_list.get(i))),
+                role: Some(role(s)),
                 summary: s,
             });
         }
