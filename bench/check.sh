@@ -25,7 +25,7 @@ echo "inputs: ${#files[@]} certificate files"
 /usr/bin/time -f '%e %M' -o "$work/t2" openssl verify -attime 1798761600 \
   -CAfile "$work/leaves/root.pem" -untrusted "$work/leaves/subca.pem" "${files[@]}" \
   > "$work/theirs.txt" 2>&1 || true
-read -r t1 m1 < "$work/t1"; read -r t2 m2 < "$work/t2"
+read -r t1 m1 < <(tail -n 1 "$work/t1"); read -r t2 m2 < <(tail -n 1 "$work/t2")
 checked=$(grep -c '"index"' "$work/ours.json" || true)
 oks=$(grep -c ': OK$' "$work/theirs.txt" || true)
 awk -v n="$N" -v t1="$t1" -v m1="$m1" -v t2="$t2" -v m2="$m2" -v c="$checked" -v o="$oks" 'BEGIN {

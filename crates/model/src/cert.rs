@@ -11,8 +11,14 @@ use x509_parser::extensions::{GeneralName, ParsedExtension, X509Extension};
 
 /// A parsed X.509 certificate. Construction parses once; accessors hand out the raw DER
 /// pieces (subject, issuer, SPKI, TBS, signature) that path building compares byte for byte.
+/// Cloning is cheap (the parsed certificate is shared), so analyses and reports hold
+/// copies freely.
 #[derive(Clone)]
 pub struct Certificate {
+    inner: std::sync::Arc<Inner>,
+}
+
+struct Inner {
     der: Vec<u8>,
     summary: CertSummary,
     // Byte ranges into `der`, computed at parse time.
@@ -61,7 +67,7 @@ impl Certificate {
         })?;
         let tbs = &x.tbs_certificate;
         let range = |inner: &[u8]| crate::asn1::range_in(own, inner).unwrap_or(0..0);
-        let cert = Certificate {
+        let cert = Inner {
             der: own.to_vec(),
             summary: summarise(&x, own),
             subject: range(tbs.subject.as_raw()),
@@ -71,57 +77,76 @@ impl Certificate {
             signature_algorithm: parts.algorithm,
             signature_value: parts.signature,
         };
-        Ok((cert, used))
+        Ok((
+            Certificate {
+                inner: std::sync::Arc::new(cert),
+            },
+            used,
+        ))
     }
 
     /// The whole certificate, DER.
     pub fn der(&self) -> &[u8] {
-        &self.der
+        &self.inner.der
     }
 
     /// The summary computed at parse time.
     pub fn summary(&self) -> &CertSummary {
-        &self.summary
+        &self.inner.summary
     }
 
     /// Re-parses with x509-parser for anything the summary does not hold (~5 µs).
     pub fn parsed(&self) -> Option<x509_parser::certificate::X509Certificate<'_>> {
-        x509_parser::parse_x509_certificate(&self.der)
+        x509_parser::parse_x509_certificate(&self.inner.der)
             .ok()
             .map(|(_, c)| c)
     }
 
     /// The subject Name, DER (compare byte for byte with a child's issuer).
     pub fn subject_der(&self) -> &[u8] {
-        self.der.get(self.subject.clone()).unwrap_or_default()
+        self.inner
+            .der
+            .get(self.inner.subject.clone())
+            .unwrap_or_default()
     }
 
     /// The issuer Name, DER.
     pub fn issuer_der(&self) -> &[u8] {
-        self.der.get(self.issuer.clone()).unwrap_or_default()
+        self.inner
+            .der
+            .get(self.inner.issuer.clone())
+            .unwrap_or_default()
     }
 
     /// The SubjectPublicKeyInfo, DER.
     pub fn spki_der(&self) -> &[u8] {
-        self.der.get(self.spki.clone()).unwrap_or_default()
+        self.inner
+            .der
+            .get(self.inner.spki.clone())
+            .unwrap_or_default()
     }
 
     /// The TBSCertificate, DER (what the issuer signed).
     pub fn tbs_der(&self) -> &[u8] {
-        self.der.get(self.tbs.clone()).unwrap_or_default()
+        self.inner
+            .der
+            .get(self.inner.tbs.clone())
+            .unwrap_or_default()
     }
 
     /// The outer signatureAlgorithm AlgorithmIdentifier, DER.
     pub fn signature_algorithm_der(&self) -> &[u8] {
-        self.der
-            .get(self.signature_algorithm.clone())
+        self.inner
+            .der
+            .get(self.inner.signature_algorithm.clone())
             .unwrap_or_default()
     }
 
     /// The signature value (BIT STRING contents without the unused-bits octet).
     pub fn signature_value(&self) -> &[u8] {
-        self.der
-            .get(self.signature_value.clone())
+        self.inner
+            .der
+            .get(self.inner.signature_value.clone())
             .unwrap_or_default()
     }
 
@@ -139,8 +164,8 @@ impl Certificate {
 impl fmt::Debug for Certificate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Certificate")
-            .field("subject", &self.summary.subject)
-            .field("sha256", &self.summary.sha256)
+            .field("subject", &self.inner.summary.subject)
+            .field("sha256", &self.inner.summary.sha256)
             .finish()
     }
 }

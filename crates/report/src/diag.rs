@@ -155,9 +155,8 @@ struct ReportJson<'a> {
     verdict: &'a str,
 }
 
-/// The report as a JSON value (the SPEC's document shape); `scan` nests these.
-pub fn to_json_value(r: &Report<'_>) -> serde_json::Value {
-    let doc = ReportJson {
+fn report_json<'a>(r: &'a Report<'_>) -> ReportJson<'a> {
+    ReportJson {
         envelope: Envelope::new(r.command),
         target: &r.target,
         environment: &r.environment,
@@ -178,13 +177,17 @@ pub fn to_json_value(r: &Report<'_>) -> serde_json::Value {
         findings: &r.findings,
         summary: r.counts(),
         verdict: r.verdict,
-    };
-    serde_json::to_value(&doc).unwrap_or(serde_json::Value::Null)
+    }
 }
 
-/// The report as a JSON document.
+/// The report as a JSON value (the SPEC's document shape); `scan` nests these.
+pub fn to_json_value(r: &Report<'_>) -> serde_json::Value {
+    serde_json::to_value(report_json(r)).unwrap_or(serde_json::Value::Null)
+}
+
+/// The report as a JSON document (serialised directly: no intermediate value tree).
 pub fn render_json(r: &Report<'_>) -> String {
-    crate::json::to_string(&to_json_value(r))
+    crate::json::to_string(&report_json(r))
 }
 
 fn finding_marks(r: &Report<'_>, index: usize) -> Option<Level> {
