@@ -15,15 +15,13 @@ fx=$PWD/fixtures/pki
 fqdn=BaRS-INT-X26.Supplier.thirdparty.nhs.uk
 
 # The good INT test chain, served by openssl (an independent peer) on a free port.
-coproc SERVER { exec openssl s_server -accept 127.0.0.1:0 -www -cert "$fx/int-good/leaf.pem" \
-  -key "$fx/int-good/leaf.key" -cert_chain "$fx/int/subca.pem" -naccept $((2 * RUNS + 10)) 2>/dev/null; }
-trap 'kill $SERVER_PID 2>/dev/null || true; rm -rf "$work"' EXIT
-port=""
-while read -r line <&"${SERVER[0]}"; do
-  case "$line" in ACCEPT\ *) port=${line##*:}; break ;; esac
-done
-cat <&"${SERVER[0]}" >/dev/null &
-[ -n "$port" ] || { echo "s_server did not start" >&2; exit 1; }
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+openssl s_server -accept "127.0.0.1:$port" -www -cert "$fx/int-good/leaf.pem" \
+  -key "$fx/int-good/leaf.key" -cert_chain "$fx/int/subca.pem" -naccept $((2 * RUNS + 10)) \
+  >/dev/null 2>&1 </dev/null &
+server=$!
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
 echo "server: 127.0.0.1:$port, $RUNS runs each, alternating"
 
 ours=() theirs=()
