@@ -321,6 +321,20 @@ fn issuer_env(cx: &Ctx<'_>, leaf_node: usize, leaf: &Certificate) -> Option<Issu
         .map(IssuerEnv::Tagged)
 }
 
+/// "the int anchors" (or "any known anchor" when the environment is unknown).
+fn anchors_wanted(env: Option<Environment>) -> String {
+    env.map(|e| format!("the {} anchors", e.as_str()))
+        .unwrap_or_else(|| "any known anchor".into())
+}
+
+/// The issuer DN of pool node `node`.
+fn issuer_of(cx: &Ctx<'_>, node: usize) -> String {
+    cx.pool
+        .cert(node)
+        .map(|x| x.summary().issuer.clone())
+        .unwrap_or_default()
+}
+
 fn check_leaf(
     cx: &mut Ctx<'_>,
     leaf: usize,
@@ -479,9 +493,7 @@ fn check_leaf(
             (End::SelfSigned, _) => {
                 let root = result.path.last().copied().unwrap_or(leaf);
                 let rl = cx.label(root);
-                let want = env
-                    .map(|e| format!("the {} anchors", e.as_str()))
-                    .unwrap_or_else(|| "any known anchor".into());
+                let want = anchors_wanted(env);
                 cx.add(
                     &chain::UNTRUSTED,
                     Some(leaf),
@@ -506,14 +518,8 @@ fn check_leaf(
                     // The certificates given form a path that ends at a CA the tool does
                     // not know: a foreign hierarchy, not a missing intermediate.
                     let el = cx.label(end);
-                    let issuer = cx
-                        .pool
-                        .cert(end)
-                        .map(|x| x.summary().issuer.clone())
-                        .unwrap_or_default();
-                    let want = env
-                        .map(|e| format!("the {} anchors", e.as_str()))
-                        .unwrap_or_else(|| "any known anchor".into());
+                    let issuer = issuer_of(cx, end);
+                    let want = anchors_wanted(env);
                     cx.add(
                         &chain::UNTRUSTED,
                         Some(leaf),
@@ -521,11 +527,7 @@ fn check_leaf(
                     );
                 } else if pfx_only.is_none() {
                     let el = cx.label(end);
-                    let issuer = cx
-                        .pool
-                        .cert(end)
-                        .map(|x| x.summary().issuer.clone())
-                        .unwrap_or_default();
+                    let issuer = issuer_of(cx, end);
                     cx.add(
                         &chain::INCOMPLETE,
                         Some(leaf),
