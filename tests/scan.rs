@@ -534,7 +534,8 @@ fn the_schema_holds_scan_documents_to_their_shape() {
         "no_chain": 1, "expired": 0, "expiring": 0, "skipped": 0,
         "errors": 0, "warnings": 0, "infos": 0 });
     let endpoint = serde_json::json!({ "schema": "bars-certcheck/1", "command": "probe",
-        "target": "127.0.0.1:1", "environment": "unknown", "certificates": [], "chain": null,
+        "target": "127.0.0.1:1", "environment": "unknown", "environment_source": "none",
+        "certificates": [], "chain": null,
         "tls": null, "findings": [], "summary": { "errors": 0, "warnings": 0, "infos": 0 },
         "verdict": "fail", "error": { "kind": "refused", "message": "refused" } });
     let doc = |endpoint: Value, summary: Value| {

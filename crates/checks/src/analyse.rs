@@ -1,7 +1,7 @@
 //! The analysis: grouping, path building per leaf, and every file/chain check.
 
 use crate::catalogue::{cert as certc, chain, csr as csrc, key as keyc, name, pfx as pfxc};
-use crate::input::{CheckInput, Options, Source, Usage};
+use crate::given::{CheckInput, Options, Source, Usage};
 use crate::path::{End, PathResult, Pool};
 use crate::Finding;
 use bars_model::{Certificate, PublicKeySummary};
@@ -33,14 +33,70 @@ pub struct CertEntry {
     pub role: Role,
 }
 
+/// Where the environment judged against came from (JSON `environment_source`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum EnvSource {
+    /// `--env` (or a scan list's `env`).
+    Forced,
+    /// The BaRS prefix of the name judged.
+    Fqdn,
+    /// An NHS sub-CA (or an `--ca` CA tagged with an environment) on the path.
+    Issuer,
+    /// The path ends at a Mozilla root (`public` only).
+    PublicRoot,
+    /// Nothing decided it.
+    None,
+}
+
+impl EnvSource {
+    /// `forced`, `fqdn`, `issuer`, `public-root` or `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnvSource::Forced => "forced",
+            EnvSource::Fqdn => "fqdn",
+            EnvSource::Issuer => "issuer",
+            EnvSource::PublicRoot => "public-root",
+            EnvSource::None => "none",
+        }
+    }
+}
+
+/// The ids that make a path invalid when raised on one of its certificates (SPEC "JSON
+/// output": what was *sent* — incomplete, order, root sent, unrelated — does not).
+pub(crate) const INVALIDATING: [&str; 17] = [
+    "chain.bad-signature",
+    "chain.not-ca",
+    "chain.path-length",
+    "chain.name-constraints",
+    "chain.untrusted",
+    "chain.wrong-env",
+    "cert.critical-extension",
+    "cert.key-usage",
+    "cert.malformed",
+    "cert.ca-as-leaf",
+    "cert.expired",
+    "cert.not-yet-valid",
+    "cert.weak-key",
+    "cert.weak-signature",
+    "cert.eku",
+    "cert.self-signed",
+    "revocation.revoked",
+];
+
 /// The path found for one leaf.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ChainResult {
     /// Index of the leaf.
     pub leaf: usize,
-    /// The path reaches an anchor of the environment.
+    /// What was given was enough to link the leaf to its anchor (false whenever
+    /// `chain.incomplete` is reported for this leaf).
     pub complete: bool,
-    /// Name of the anchor reached.
+    /// The path judged reaches a trust anchor and no certificate on it has an error that
+    /// invalidates it (see [`INVALIDATING`]).
+    pub valid: bool,
+    /// Name of the anchor reached, when `valid`.
     pub trusted_by: Option<String>,
     /// Certificate indices, leaf first.
     pub path: Vec<usize>,
@@ -51,6 +107,8 @@ pub struct ChainResult {
 pub struct Analysis {
     /// The environment judged against (`None`: unknown).
     pub environment: Option<Environment>,
+    /// Where [`Analysis::environment`] came from.
+    pub environment_source: EnvSource,
     /// Given certificates first (input order, then PFX contents), then the embedded or
     /// `--ca` certificates a path used.
     pub certificates: Vec<CertEntry>,
@@ -198,11 +256,13 @@ pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
     let mut checked: BTreeSet<usize> = BTreeSet::new();
     let mut excused: BTreeSet<usize> = BTreeSet::new();
     let mut environment: Option<Environment> = None;
+    let mut environment_source = EnvSource::None;
     let leaves: Vec<usize> = cx.leaves.iter().copied().collect();
     for (n, &leaf) in leaves.iter().enumerate() {
-        let (env, result) = check_leaf(&mut cx, leaf, &mut excused);
+        let (env, source, result) = check_leaf(&mut cx, leaf, &mut excused);
         if n == 0 {
             environment = env;
+            environment_source = source;
         }
         on_path.extend(result.path.iter().copied());
         for &p in &result.path {
@@ -215,6 +275,7 @@ pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
         chains.push(ChainResult {
             leaf: leaf_idx,
             complete: result.end == End::Anchored,
+            valid: result.end == End::Anchored,
             trusted_by: result.trusted_by.clone(),
             path,
         });
@@ -236,14 +297,20 @@ pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
         }
     }
     if environment.is_none() && leaves.is_empty() {
-        environment = opts.env.or_else(|| {
-            input.csrs.iter().find_map(|(c, _)| {
+        if opts.env.is_some() {
+            environment = opts.env;
+            environment_source = EnvSource::Forced;
+        } else {
+            environment = input.csrs.iter().find_map(|(c, _)| {
                 c.summary
                     .subject_cns
                     .first()
                     .and_then(|cn| bars_nhs::env_from_fqdn(cn))
-            })
-        });
+            });
+            if environment.is_some() {
+                environment_source = EnvSource::Fqdn;
+            }
+        }
     }
     csr_checks(&mut cx, environment, &leaves);
     key_checks(&mut cx, &leaves);
@@ -251,8 +318,27 @@ pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
         cx.findings
             .push(pfxc::BAD_PASSWORD.finding(None, format!("{s}: {why}")));
     }
+    for (file, why) in &input.unreadable {
+        let shown = if file == "-" { "standard input" } else { file };
+        cx.findings.push(
+            crate::catalogue::input::UNREADABLE.finding_for_file(file, format!("{shown}: {why}")),
+        );
+    }
 
     let mut findings = std::mem::take(&mut cx.findings);
+    // A path is valid only when nothing on it invalidates it; only a valid path is
+    // shown as trusted.
+    for ch in &mut chains {
+        let invalid = findings.iter().any(|f| {
+            INVALIDATING.contains(&f.id) && f.certificate.is_some_and(|i| ch.path.contains(&i))
+        });
+        if invalid {
+            ch.valid = false;
+        }
+        if !ch.valid {
+            ch.trusted_by = None;
+        }
+    }
     crate::sort_findings(&mut findings);
     let certificates = cx
         .order
@@ -275,6 +361,7 @@ pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
         .collect();
     Analysis {
         environment,
+        environment_source,
         certificates,
         chains,
         findings,
@@ -339,15 +426,28 @@ fn check_leaf(
     cx: &mut Ctx<'_>,
     leaf: usize,
     excused: &mut BTreeSet<usize>,
-) -> (Option<Environment>, PathResult) {
+) -> (Option<Environment>, EnvSource, PathResult) {
     let Some(c) = cx.pool.cert(leaf).cloned() else {
-        return (None, PathResult::ended(vec![leaf], End::Dangling));
+        return (
+            None,
+            EnvSource::None,
+            PathResult::ended(vec![leaf], End::Dangling),
+        );
     };
     let s = c.summary();
     let names = covered_names(&c);
     let name_env = names.iter().find_map(|n| bars_nhs::env_from_fqdn(n));
     let iss = issuer_env(cx, leaf, &c);
     let mut env = cx.opts.env.or(name_env).or(iss.and_then(IssuerEnv::env));
+    let mut source = if cx.opts.env.is_some() {
+        EnvSource::Forced
+    } else if name_env.is_some() {
+        EnvSource::Fqdn
+    } else if env.is_some() {
+        EnvSource::Issuer
+    } else {
+        EnvSource::None
+    };
     let self_signed = s.self_issued;
     let wrong_env = match iss {
         Some(IssuerEnv::Other(..)) => true,
@@ -361,8 +461,12 @@ fn check_leaf(
     if env.is_none() && result.end == End::Anchored {
         if result.public {
             env = Some(Environment::Public);
+            source = EnvSource::PublicRoot;
         } else if let Some(&last) = result.path.last() {
             env = cx.pool.anchor_tag(last);
+            if env.is_some() {
+                source = EnvSource::Issuer;
+            }
         }
     }
     let leaf_label = cx.label(leaf);
@@ -594,7 +698,7 @@ fn check_leaf(
     }
 
     leaf_checks(cx, leaf, &c, env, &names);
-    (env, result)
+    (env, source, result)
 }
 
 fn leaf_checks(
@@ -920,6 +1024,34 @@ fn csr_checks(cx: &mut Ctx<'_>, env: Option<Environment>, leaves: &[usize]) {
 }
 
 fn key_checks(cx: &mut Ctx<'_>, leaves: &[usize]) {
+    // Keys that could not be opened cannot be matched: say so instead of keeping quiet.
+    let locked: Vec<(String, String)> = cx
+        .input
+        .keys
+        .iter()
+        .filter(|(k, _)| k.summary.encrypted && k.summary.public_key_sha256.is_none())
+        .map(|(k, s)| {
+            (
+                format!("private key {s} ({})", k.summary.format),
+                "it is encrypted and no password was given".to_string(),
+            )
+        })
+        .chain(
+            cx.input
+                .locked_keys
+                .iter()
+                .map(|(s, why)| (format!("private key {s}"), why.clone())),
+        )
+        .collect();
+    for (what, why) in locked {
+        cx.add(
+            &keyc::LOCKED,
+            None,
+            format!(
+                "{what} could not be opened: {why}; it was not matched to any certificate or CSR"
+            ),
+        );
+    }
     let mut keys: Vec<(Option<String>, String)> = cx
         .input
         .keys

@@ -30,6 +30,15 @@ impl CheckInfo {
             detail: detail.into(),
             fix: self.fix.to_string(),
             certificate,
+            file: None,
+        }
+    }
+
+    /// A finding of this kind about the input file `file` (not a certificate).
+    pub fn finding_for_file(&self, file: &str, detail: impl Into<String>) -> Finding {
+        Finding {
+            file: Some(file.to_string()),
+            ..self.finding(None, detail)
         }
     }
 }
@@ -83,6 +92,18 @@ pub mod chain {
         "A signature in the path does not verify",
         "A certificate names an issuer whose public key does not verify its signature. Either the issuer certificate is a look-alike (same name, different key), or the certificate was damaged or tampered with.",
         "Use the genuine issuing CA certificate (check its SHA-256 against the published one with `bars-certcheck ca list`), or obtain a new certificate.");
+    check!(NOT_CA, "chain.not-ca", Error,
+        "A certificate that issues another one in the path is not a CA",
+        "Only a CA certificate may sign other certificates: a version 3 certificate with basicConstraints cA TRUE, and, when it has a keyUsage extension, with keyCertSign in it (RFC 5280 4.2.1.3 and 4.2.1.9). Every TLS client refuses a path in which an end-entity certificate (or a CA whose keyUsage forbids certificate signing) issued the next certificate; openssl reports 'invalid CA certificate' (error 79/24).",
+        "Use the genuine issuing CA certificate of the environment as the intermediate: a server certificate cannot sign another certificate. Get the leaf issued by the environment's CA.");
+    check!(PATH_LENGTH, "chain.path-length", Error,
+        "A CA's path length constraint is exceeded",
+        "A CA's basicConstraints pathLenConstraint limits how many intermediate CAs may follow it in a path (self-issued certificates are not counted, RFC 5280 6.1.4). Here more CAs stand below it than it allows, so every TLS client refuses the path ('path length constraint exceeded').",
+        "Have the certificate issued directly by a CA that is allowed to issue it (the environment's issuing sub-CA), not by a CA below one whose path length is exhausted.");
+    check!(NAME_CONSTRAINTS, "chain.name-constraints", Error,
+        "A name of the leaf is outside a CA's name constraints",
+        "A CA with a nameConstraints extension may only certify names inside its permitted subtrees and never names in its excluded subtrees (RFC 5280 4.2.1.10). A leaf whose SAN (or the CN, when it is the name used) breaks the constraint is refused by TLS clients.",
+        "Request the certificate for a name the issuing CA is permitted to certify, or from a CA whose constraints allow the name.");
 }
 
 /// Per-certificate findings.
@@ -125,6 +146,22 @@ pub mod cert {
         "The leaf certificate is self-signed",
         "A self-signed certificate is its own issuer: no environment trusts it. The BaRS proxy only accepts certificates issued by the NHS CA of its environment.",
         "Make a CSR (`bars-certcheck csr new --fqdn ...`) and request a certificate from the NHS CA for your environment.");
+    check!(CRITICAL_EXTENSION, "cert.critical-extension", Error,
+        "A certificate marks as critical an extension that is not processed",
+        "RFC 5280 4.2: a certificate-using system must reject a certificate that holds a critical extension it does not recognise. TLS clients (webpki, browsers, openssl: 'unhandled critical extension') refuse such a certificate anywhere in the path, trust anchor included.",
+        "Obtain a certificate without the critical extension named in the detail (or with it marked non-critical); it is not a TLS certificate as issued.");
+    check!(KEY_USAGE, "cert.key-usage", Error,
+        "The leaf's keyUsage does not allow a TLS key",
+        "A TLS server or client certificate signs the handshake with its key, so its keyUsage (when present) must include digitalSignature; and keyCertSign is only for CA certificates (RFC 5280 4.2.1.3, 4.2.1.9). A certificate made for another purpose (document signing: nonRepudiation) is not a TLS certificate.",
+        "Request a TLS endpoint certificate (keyUsage digitalSignature, keyEncipherment; extendedKeyUsage serverAuth, clientAuth) through the environment's onboarding process.");
+    check!(MALFORMED, "cert.malformed", Error,
+        "A certificate breaks a certificate profile rule",
+        "The certificate breaks a rule of the X.509 profile (RFC 5280, CA/Browser Forum) that TLS clients enforce or that bars-certcheck applies on top of them: a missing or critical authority/subject key identifier, malformed name constraints or authority information access, a SAN that is not a valid DNS name, an RSA modulus that is not a whole number of octets, a duplicate extension, a version 1 certificate or a bad encoding. The detail names the rule.",
+        "Have the CA reissue the certificate: it was made by software that does not follow the profile. Nothing in the server configuration can repair it.");
+    check!(CA_AS_LEAF, "cert.ca-as-leaf", Error,
+        "The leaf is a CA certificate",
+        "The end-entity certificate has basicConstraints cA TRUE. TLS clients refuse a CA certificate as the server's or client's own certificate (webpki: CaUsedAsEndEntity). It usually means a CA certificate was configured as the endpoint certificate, or a test certificate was made with CA extensions.",
+        "Configure the endpoint's own certificate (the one issued for its FQDN, basicConstraints CA:FALSE), not a CA certificate.");
 }
 
 /// Name findings.
@@ -183,10 +220,32 @@ pub mod csr {
         "Check that you have the certificate issued for this CSR; if not, send the right CSR again.");
 }
 
+/// Input findings: what could not be used.
+pub mod input {
+    use super::CheckInfo;
+    use crate::Severity;
+    check!(UNREADABLE, "input.unreadable", Error,
+        "An input could not be read",
+        "A file (or part of it, such as one PEM block) could not be read as a certificate, chain, CSR, key or PFX, so nothing in it was checked. The other inputs were still checked; the verdict is fail because something given was not judged.",
+        "Check the file named in the detail: the right file, complete (not truncated), in PEM, DER, PKCS#7 or PKCS#12 (`bars-certcheck inspect FILE` shows what it holds).");
+    check!(CA_ONLY, "input.ca-only", Info,
+        "The input holds only CA certificates",
+        "No end-entity certificate was given: every certificate is a CA. Each CA is checked as a CA (validity, key, signature, its path to a root), but there is no leaf whose chain or names could be judged.",
+        "To check an endpoint, give its own certificate (the leaf) too, e.g. `bars-certcheck check server.cer chain.pem`.");
+}
+
 /// Private-key findings.
 pub mod key {
     use super::CheckInfo;
     use crate::Severity;
+    check!(LOCKED, "key.locked", Warning,
+        "An encrypted private key could not be opened",
+        "The private key is encrypted and no password (or a wrong one) was given, so it could not be matched to its certificate or CSR.",
+        "Give the key's password with --password-env VAR or --password-file FILE (or run on a terminal to be prompted).");
+    check!(UNENCRYPTED, "key.unencrypted", Info,
+        "A private key file is stored without encryption",
+        "Anyone who can read the file has the key. That is normal for a key a server loads at start-up, but the file must then be readable only by the server's account.",
+        "Keep the file readable by its owner only (`chmod 600 FILE`) on the server that uses it, or make keys encrypted from the start with `bars-certcheck csr new --encrypt-key`.");
     check!(MISMATCH, "key.mismatch", Error,
         "The private key does not belong to the certificate or CSR",
         "The public key derived from the private key differs from the one in the certificate (or CSR). A server configured with them cannot complete a handshake.",
@@ -205,6 +264,10 @@ pub mod pfx {
         "The PFX cannot be opened",
         "The password given does not open the PKCS#12 file (or it is damaged), so nothing in it could be checked.",
         "Give the right password with --password-env or --password-file.");
+    check!(LEGACY, "pfx.legacy", Info,
+        "The PFX uses legacy encryption",
+        "The PKCS#12 file is protected with legacy algorithms (RC2-40, 3DES, a SHA-1 MAC). Old Windows and .NET stacks need them; OpenSSL 3 opens such a file only with `-legacy`, and the encryption is weak.",
+        "Unless an old Windows or .NET server needs it, rebuild the PFX with current encryption (AES-256, PBKDF2): `bars-certcheck pfx build` writes that by default.");
 }
 
 /// TLS findings (raised by the probe).
@@ -329,7 +392,7 @@ pub mod revocation {
     );
 }
 
-static ALL: [CheckInfo; 44] = [
+static ALL: [CheckInfo; 56] = [
     chain::INCOMPLETE,
     chain::ORDER,
     chain::ROOT_SENT,
@@ -338,6 +401,9 @@ static ALL: [CheckInfo; 44] = [
     chain::WRONG_ENV,
     chain::LEGACY,
     chain::BAD_SIGNATURE,
+    chain::NOT_CA,
+    chain::PATH_LENGTH,
+    chain::NAME_CONSTRAINTS,
     cert::EXPIRED,
     cert::NOT_YET_VALID,
     cert::EXPIRING_SOON,
@@ -345,6 +411,12 @@ static ALL: [CheckInfo; 44] = [
     cert::WEAK_SIGNATURE,
     cert::EKU,
     cert::SELF_SIGNED,
+    cert::CRITICAL_EXTENSION,
+    cert::KEY_USAGE,
+    cert::MALFORMED,
+    cert::CA_AS_LEAF,
+    input::UNREADABLE,
+    input::CA_ONLY,
     name::NOT_NHS_UK,
     name::FQDN_FORMAT,
     name::CN_SAN_MISMATCH,
@@ -356,8 +428,11 @@ static ALL: [CheckInfo; 44] = [
     csr::BAD_SIGNATURE,
     csr::CERT_MISMATCH,
     key::MISMATCH,
+    key::LOCKED,
+    key::UNENCRYPTED,
     pfx::NO_CHAIN,
     pfx::BAD_PASSWORD,
+    pfx::LEGACY,
     tls::NO_CLIENT_AUTH,
     tls::CLIENT_CA_HINTS,
     tls::ACCEPTS_ANONYMOUS,
@@ -436,6 +511,18 @@ mod tests {
         "revocation.unavailable",
         "revocation.stale",
         "revocation.no-source",
+        "chain.not-ca",
+        "chain.path-length",
+        "chain.name-constraints",
+        "cert.critical-extension",
+        "cert.key-usage",
+        "cert.malformed",
+        "cert.ca-as-leaf",
+        "input.unreadable",
+        "input.ca-only",
+        "key.locked",
+        "key.unencrypted",
+        "pfx.legacy",
     ];
 
     const SPEC_ERRORS: &[&str] = &[
@@ -467,8 +554,23 @@ mod tests {
         "csr.cert-mismatch",
         "trust.missing-env-ca",
         "trust.other-env",
+        "chain.not-ca",
+        "chain.path-length",
+        "chain.name-constraints",
+        "cert.critical-extension",
+        "cert.key-usage",
+        "cert.malformed",
+        "cert.ca-as-leaf",
+        "input.unreadable",
     ];
-    const SPEC_INFOS: &[&str] = &["chain.root-sent", "name.no-san", "revocation.no-source"];
+    const SPEC_INFOS: &[&str] = &[
+        "chain.root-sent",
+        "name.no-san",
+        "revocation.no-source",
+        "input.ca-only",
+        "key.unencrypted",
+        "pfx.legacy",
+    ];
 
     #[test]
     fn ids_are_unique_and_equal_the_spec_set() {

@@ -9,17 +9,17 @@
 mod analyse;
 mod catalogue;
 pub mod generic;
-mod input;
+mod given;
 pub mod matching;
 mod path;
 mod tls_checks;
 pub mod trust_lint;
 
-pub use analyse::{analyse, Analysis, CertEntry, ChainResult, Role};
+pub use analyse::{analyse, Analysis, CertEntry, ChainResult, EnvSource, Role};
 pub use catalogue::{
-    catalogue, cert, chain, csr, key, lookup, name, pfx, revocation, tls, trust, CheckInfo,
+    catalogue, cert, chain, csr, input, key, lookup, name, pfx, revocation, tls, trust, CheckInfo,
 };
-pub use input::{CheckInput, ExtraCa, Options, Source, Usage};
+pub use given::{CheckInput, ExtraCa, Options, Source, Usage};
 pub use tls_checks::{tls_findings, AuditFacts, HandshakeFacts, TlsFacts};
 
 use serde::Serialize;
@@ -76,6 +76,10 @@ pub struct Finding {
     pub fix: String,
     /// Index of the certificate concerned in [`Analysis::certificates`], when one is.
     pub certificate: Option<usize>,
+    /// The input file concerned, for a finding about a file rather than a certificate
+    /// (`input.unreadable`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 /// Counts by severity.

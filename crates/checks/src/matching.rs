@@ -3,7 +3,7 @@
 //! certificate answers a CSR when it also carries the CSR's CN. No private key is needed.
 
 use crate::catalogue::{csr as csrc, key as keyc};
-use crate::input::{CheckInput, Source};
+use crate::given::{CheckInput, Source};
 use crate::Finding;
 use bars_model::Certificate;
 use serde::Serialize;

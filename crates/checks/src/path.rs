@@ -2,7 +2,7 @@
 //! anchor: issuer-subject DER equality, AKI/SKI agreement when both are present, and a
 //! verified signature; depth-first with a budget, never revisiting a certificate.
 
-use crate::input::{CheckInput, Options, Source};
+use crate::given::{CheckInput, Options, Source};
 use bars_model::{Certificate, SignatureError};
 use bars_nhs::{CaRole, Environment, NhsCa};
 use std::collections::{HashMap, HashSet};

@@ -2,7 +2,7 @@
 //! probe itself lives in bars-net; this module never touches the network).
 
 use crate::catalogue::tls;
-use crate::input::Options;
+use crate::given::Options;
 use crate::{Analysis, Finding, Role, Severity};
 use bars_nhs::{CaPurpose, Environment, Generation};
 use x509_parser::prelude::FromDer;
@@ -287,6 +287,7 @@ mod tests {
     fn analysis(env: Option<Environment>) -> Analysis {
         Analysis {
             environment: env,
+            environment_source: crate::EnvSource::None,
             certificates: Vec::new(),
             chains: Vec::new(),
             findings: Vec::new(),

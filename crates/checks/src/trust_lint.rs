@@ -4,7 +4,7 @@
 //! may connect.
 
 use crate::catalogue::trust as t;
-use crate::input::{Options, Source};
+use crate::given::{Options, Source};
 use crate::Finding;
 use bars_model::Certificate;
 use bars_nhs::{CaPurpose, CaRole, Environment, Generation, NhsCa};

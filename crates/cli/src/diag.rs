@@ -130,8 +130,9 @@ pub fn options(diag: &DiagArgs, at: i64, usage: Usage) -> anyhow::Result<Options
 }
 
 /// The parsed inputs as the checks' input (their read problems were already printed,
-/// one stderr line each). An unopenable PKCS#12 becomes a `pfx.bad-password` finding;
-/// any other problem makes the returned flag true (exit 2 if nothing else fails).
+/// one stderr line each). An unopenable PKCS#12 becomes a `pfx.bad-password` finding, a
+/// key a wrong password did not open `key.locked`; any other problem is an
+/// `input.unreadable` finding and makes the returned flag true (exit 2).
 pub fn check_input(parsed: Vec<(String, Parsed)>) -> (CheckInput, bool) {
     let mut input = CheckInput::default();
     let mut failed = false;
@@ -145,7 +146,15 @@ pub fn check_input(parsed: Vec<(String, Parsed)>) -> (CheckInput, bool) {
                         .pfx_errors
                         .push((Source::File(name.clone()), e.kind.to_string()));
                 }
-                _ => failed = true,
+                ReadErrorKind::BadPassword { what } if what.contains("private key") => {
+                    input
+                        .locked_keys
+                        .push((Source::File(name.clone()), e.kind.to_string()));
+                }
+                kind => {
+                    failed = true;
+                    input.unreadable.push((name.clone(), kind.to_string()));
+                }
             }
         }
         for item in p.items {
@@ -178,6 +187,7 @@ pub fn finding_view(f: &bars_checks::Finding) -> FindingView {
         detail: f.detail.clone(),
         fix: f.fix.clone(),
         certificate: f.certificate,
+        file: f.file.clone(),
     }
 }
 
@@ -198,6 +208,7 @@ pub fn report<'a>(
             .environment
             .map(|e| e.as_str().to_string())
             .unwrap_or_else(|| "unknown".into()),
+        environment_source: analysis.environment_source.as_str(),
         certificates: analysis
             .certificates
             .iter()
@@ -217,6 +228,7 @@ pub fn report<'a>(
             .map(|c| ChainView {
                 leaf: c.leaf,
                 complete: c.complete,
+                valid: c.valid,
                 trusted_by: c.trusted_by.clone(),
                 path: c.path.clone(),
             })
@@ -254,13 +266,13 @@ pub fn render(report: &Report<'_>, out: &ReportArgs, inputs: &[String]) -> Strin
     }
 }
 
-/// The gate's exit code: 1 for findings at or above `--fail-on`, else 2 when an input
-/// could not be read, else 0.
+/// The gate's exit code: 2 when an input could not be read (whatever else was found),
+/// else 1 for findings at or above `--fail-on`, else 0.
 pub fn exit_code(analysis: &Analysis, fail_on: Severity, read_failed: bool) -> Exit {
-    if bars_checks::verdict(&analysis.findings, fail_on) == bars_checks::Verdict::Fail {
-        Exit::Findings
-    } else if read_failed {
+    if read_failed {
         Exit::Usage
+    } else if bars_checks::verdict(&analysis.findings, fail_on) == bars_checks::Verdict::Fail {
+        Exit::Findings
     } else {
         Exit::Ok
     }

@@ -46,8 +46,11 @@ pub struct CertView<'a> {
 pub struct ChainView {
     /// Index of the leaf.
     pub leaf: usize,
-    /// A path to an anchor of the environment exists with what was given.
+    /// What was given was enough to link the leaf to its anchor (false whenever
+    /// `chain.incomplete` is reported).
     pub complete: bool,
+    /// The path judged reaches a trust anchor and nothing on it invalidates it.
+    pub valid: bool,
     /// The anchor that terminates the path, or null.
     pub trusted_by: Option<String>,
     /// Indexes of the path's certificates, leaf first.
@@ -85,6 +88,9 @@ pub struct FindingView {
     /// Index of the certificate concerned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certificate: Option<usize>,
+    /// The input file concerned (`input.unreadable`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 /// Counts by severity.
@@ -107,6 +113,9 @@ pub struct Report<'a> {
     pub target: String,
     /// `int`, `prod`, `public` or `unknown`.
     pub environment: String,
+    /// Where the environment came from: `forced`, `fqdn`, `issuer`, `public-root`,
+    /// `none`.
+    pub environment_source: &'static str,
     /// Certificates, by index.
     pub certificates: Vec<CertView<'a>>,
     /// One chain per leaf.
@@ -144,6 +153,7 @@ struct ReportJson<'a> {
     envelope: Envelope<'a>,
     target: &'a str,
     environment: &'a str,
+    environment_source: &'a str,
     certificates: Vec<CertJson<'a>>,
     chain: Option<&'a ChainView>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -160,6 +170,7 @@ fn report_json<'a>(r: &'a Report<'_>) -> ReportJson<'a> {
         envelope: Envelope::new(r.command),
         target: &r.target,
         environment: &r.environment,
+        environment_source: r.environment_source,
         certificates: r
             .certificates
             .iter()

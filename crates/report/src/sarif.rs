@@ -47,9 +47,13 @@ pub fn render(r: &Report<'_>, rules: &[Rule], inputs: &[String], tool_version: &
         .iter()
         .map(|f| {
             let uri = f
-                .certificate
-                .and_then(|i| r.certificates.get(i))
-                .and_then(|c| c.source.strip_prefix("file:").map(str::to_string))
+                .file
+                .clone()
+                .or_else(|| {
+                    f.certificate
+                        .and_then(|i| r.certificates.get(i))
+                        .and_then(|c| c.source.strip_prefix("file:").map(str::to_string))
+                })
                 .or_else(|| inputs.first().cloned())
                 .unwrap_or_else(|| r.target.clone());
             let mut result = json!({

@@ -516,6 +516,11 @@ pub fn failure_analysis(e: &ProbeError, opts: &Options) -> Analysis {
     }
     Analysis {
         environment: opts.env,
+        environment_source: if opts.env.is_some() {
+            bars_checks::EnvSource::Forced
+        } else {
+            bars_checks::EnvSource::None
+        },
         certificates: Vec::new(),
         chains: Vec::new(),
         findings,

@@ -133,6 +133,7 @@ fn lint(args: TrustLintArgs) -> anyhow::Result<Exit> {
         command: "trust lint",
         target: name.clone(),
         environment: env.as_str().to_string(),
+        environment_source: "forced",
         certificates: lint
             .certificates
             .iter()

@@ -47,6 +47,13 @@ pub struct CheckInput {
     pub pfx: Vec<(Pfx, Source)>,
     /// PKCS#12 archives that could not be opened, with the reason (`pfx.bad-password`).
     pub pfx_errors: Vec<(Source, String)>,
+    /// Inputs (or parts of one) that could not be read: the file as the user named it
+    /// (`-` for standard input) and the reason (`input.unreadable`).
+    pub unreadable: Vec<(String, String)>,
+    /// Encrypted private keys that a wrong password did not open, with the reason
+    /// (`key.locked`; a key given with no password at all is a [`PrivateKey`] whose
+    /// public half is unknown).
+    pub locked_keys: Vec<(Source, String)>,
 }
 
 /// A `--ca` certificate, or one downloaded by `--fetch-missing`.
