@@ -48,6 +48,7 @@ fn ca(cn: &str, parent: Option<&Ca>) -> Ca {
     p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     validity(&mut p, 3000);
+    p.use_authority_key_identifier_extension = true;
     let key = KeyPair::generate().unwrap();
     let cert = match parent {
         Some(par) => p.signed_by(&key, &par.issuer).unwrap(),
@@ -71,6 +72,7 @@ fn leaf(cn: &str, issuer: &Ca) -> Leaf {
         ExtendedKeyUsagePurpose::ClientAuth,
     ];
     validity(&mut p, 365);
+    p.use_authority_key_identifier_extension = true;
     let key = KeyPair::generate().unwrap();
     let cert = p.signed_by(&key, &issuer.issuer).unwrap();
     Leaf {

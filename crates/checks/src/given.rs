@@ -119,6 +119,10 @@ pub struct Options {
     pub host: Option<String>,
     /// Usage the leaf must allow.
     pub usage: Usage,
+    /// The first given certificate is the leaf, whatever its basicConstraints (a probe:
+    /// the first certificate the server sent). Otherwise leaves are found by structure
+    /// (SPEC "Which certificate is the leaf").
+    pub leaf_first: bool,
 }
 
 impl Options {
@@ -133,6 +137,7 @@ impl Options {
             expect_fqdn: None,
             host: None,
             usage: Usage::Server,
+            leaf_first: false,
         }
     }
 }

@@ -8,12 +8,12 @@
 
 mod analyse;
 mod catalogue;
-pub mod generic;
 mod given;
 pub mod matching;
 mod path;
 mod tls_checks;
 pub mod trust_lint;
+mod validate;
 
 pub use analyse::{analyse, Analysis, CertEntry, ChainResult, EnvSource, Role};
 pub use catalogue::{

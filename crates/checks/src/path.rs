@@ -5,7 +5,10 @@
 use crate::given::{CheckInput, Options, Source};
 use bars_model::{Certificate, SignatureError};
 use bars_nhs::{CaRole, Environment, NhsCa};
+use rustls_pki_types::TrustAnchor;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
 
 /// Most signature verifications one search may spend.
 const BUDGET: usize = 200;
@@ -23,7 +26,9 @@ pub(crate) struct Node {
     pub pfx: Option<usize>,
     /// The embedded INT/PROD CA it is (by SHA-256).
     pub nhs: Option<&'static NhsCa>,
-    /// Given with `--ca`: `Some(tag)`.
+    /// Downloaded by `--fetch-missing` (never an anchor).
+    pub fetched: bool,
+    /// Given with `--ca` (or fetched): `Some(tag)`.
     pub extra: Option<Option<Environment>>,
     /// An `--ca` certificate that is a trust anchor (self-signed, or an intermediate
     /// whose issuer the tool does not hold: partial-chain trust).
@@ -43,15 +48,29 @@ pub(crate) enum End {
     TooLong,
 }
 
+/// The trust anchor a path reached.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum AnchorAt {
+    /// The path's certificate at this position (a pool node).
+    Node(usize),
+    /// A Mozilla root (webpki-roots) standing after position `.0` of the path (its
+    /// issuer); a copy of the root sent after it, if any, is part of the path past the
+    /// anchor.
+    Mozilla(usize, &'static TrustAnchor<'static>),
+}
+
 /// The outcome of one search.
 #[derive(Clone, Debug)]
 pub(crate) struct PathResult {
-    /// Node indices, leaf first.
+    /// Node indices, leaf first; past the anchor only certificates that were given or
+    /// are anchors themselves (SPEC "Path search").
     pub path: Vec<usize>,
     pub end: End,
+    /// Where the path is trusted from, when anchored.
+    pub anchor: Option<AnchorAt>,
     /// Name of the anchor (CN, else DN) when anchored.
     pub trusted_by: Option<String>,
-    /// Anchored at a Mozilla root (not itself in `path`, or the last node).
+    /// Anchored at a Mozilla root.
     pub public: bool,
     /// (child, candidate issuer, reason) for name-matching issuers whose signature failed.
     pub bad: Vec<(usize, usize, String)>,
@@ -63,20 +82,19 @@ impl PathResult {
         PathResult {
             path,
             end,
+            anchor: None,
             trusted_by: None,
             public: false,
             bad: Vec::new(),
         }
     }
 
-    /// A path anchored at `name` (a Mozilla root when `public`).
-    fn anchored(path: Vec<usize>, name: Option<String>, public: bool) -> PathResult {
-        PathResult {
-            path,
-            end: End::Anchored,
-            trusted_by: name,
-            public,
-            bad: Vec::new(),
+    /// The positions of the path judged by the validator: up to and including the
+    /// anchor's node (or, for a Mozilla root, its issuer's child).
+    pub fn judged_len(&self) -> usize {
+        match self.anchor {
+            Some(AnchorAt::Node(p) | AnchorAt::Mozilla(p, _)) => p + 1,
+            None => self.path.len(),
         }
     }
 }
@@ -87,6 +105,8 @@ pub(crate) struct Pool {
     /// Node indices by subject Name DER (issuer lookups are O(1), not a scan: a check of
     /// 10,000 files stays linear).
     by_subject: HashMap<Vec<u8>, Vec<usize>>,
+    /// Signature checks already made, by (child, issuer) node.
+    verified: RefCell<HashMap<(usize, usize), Result<(), SignatureError>>>,
 }
 
 fn sha(c: &Certificate) -> &str {
@@ -106,9 +126,10 @@ impl Pool {
             let h = sha(cert).to_string();
             if !seen.insert(h.clone()) {
                 // Already held: an --ca copy of a given certificate marks it.
-                if let Some(tag) = extra {
+                if let (Some(tag), false) = (extra, matches!(source, Source::Fetched(_))) {
                     if let Some(n) = nodes.iter_mut().find(|n| sha(&n.cert) == h) {
                         n.extra = Some(tag);
+                        n.fetched = false;
                     }
                 }
                 return;
@@ -119,6 +140,7 @@ impl Pool {
                 given,
                 pfx,
                 nhs: bars_nhs::find_by_sha256(&h),
+                fetched: matches!(source, Source::Fetched(_)),
                 extra,
                 extra_anchor: false,
             });
@@ -150,9 +172,6 @@ impl Pool {
                 }
             }
         }
-        // An --ca certificate is an anchor when self-signed, or when nothing the tool
-        // holds outside the given set issued it (the user trusts that intermediate).
-        // A fetched certificate is never an anchor: anyone can serve one.
         let mut by_subject: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
         for (i, n) in nodes.iter().enumerate() {
             by_subject
@@ -160,25 +179,68 @@ impl Pool {
                 .or_default()
                 .push(i);
         }
-        let anchors: Vec<bool> = nodes
-            .iter()
-            .map(|n| {
-                n.extra.is_some()
-                    && !matches!(n.source, Source::Fetched(_))
-                    && (n.cert.summary().self_issued
-                        || !by_subject.get(n.cert.issuer_der()).is_some_and(|v| {
-                            v.iter().any(|&m| nodes.get(m).is_some_and(|m| !m.given))
-                        }))
-            })
-            .collect();
-        for (n, a) in nodes.iter_mut().zip(anchors) {
-            n.extra_anchor = a;
-        }
-        Pool {
+        let mut pool = Pool {
             nodes,
             use_embedded: opts.use_embedded,
             by_subject,
+            verified: RefCell::new(HashMap::new()),
+        };
+        // SPEC "Trust anchors": in int/prod an --ca intermediate is an anchor only when
+        // no root above it is known (the tool holds no known issuer of it); in public
+        // every --ca certificate is. A fetched certificate never is: anyone can serve one.
+        let anchors: Vec<bool> = (0..pool.nodes.len())
+            .map(|i| {
+                pool.nodes.get(i).is_some_and(|n| {
+                    n.extra.is_some()
+                        && !n.fetched
+                        && (n.cert.summary().self_issued
+                            || n.extra == Some(Some(Environment::Public))
+                            || !pool.known_issuer(i))
+                })
+            })
+            .collect();
+        for (n, a) in pool.nodes.iter_mut().zip(anchors) {
+            n.extra_anchor = a;
         }
+        pool
+    }
+
+    /// The tool holds (embedded or `--ca`, not given and not fetched) a certificate that
+    /// verifiably issued node `i`.
+    fn known_issuer(&self, i: usize) -> bool {
+        let Some(c) = self.cert(i) else { return false };
+        self.with_subject(c.issuer_der()).iter().any(|&m| {
+            m != i
+                && self.node(m).is_some_and(|n| {
+                    !n.given
+                        && !n.fetched
+                        && (n.extra.is_some()
+                            || n.nhs.is_some()
+                            || matches!(n.source, Source::Embedded))
+                })
+                && self.verify(i, m).is_ok()
+        })
+    }
+
+    /// Whether node `child`'s signature verifies with node `issuer`'s key (remembered).
+    pub fn verify(&self, child: usize, issuer: usize) -> Result<(), SignatureError> {
+        if let Some(r) = self.verified.borrow().get(&(child, issuer)) {
+            return r.clone();
+        }
+        let r = match (self.cert(child), self.cert(issuer)) {
+            (Some(c), Some(i)) => c.verify_issued_by(i),
+            _ => Err(SignatureError::Malformed("no such certificate".into())),
+        };
+        self.verified
+            .borrow_mut()
+            .insert((child, issuer), r.clone());
+        r
+    }
+
+    /// Node `i` is self-signed: self-issued, and its own key verifies its signature.
+    pub fn self_signed(&self, i: usize) -> bool {
+        self.cert(i).is_some_and(|c| c.summary().self_issued)
+            && !matches!(self.verify(i, i), Err(SignatureError::Invalid))
     }
 
     /// The nodes whose subject is `name` (DER), in pool order.
@@ -219,22 +281,45 @@ impl Pool {
         self.nodes.get(i).and_then(|n| n.extra.flatten())
     }
 
-    /// Searches a path from `leaf` to an anchor of `env` (`None`: any anchor; Mozilla
-    /// roots count for `None` and `Public`).
+    /// Mozilla roots count as anchors for `env` (`None` or public, unless
+    /// `--no-embedded-ca`).
+    fn mozilla_ok(&self, env: Option<Environment>) -> bool {
+        self.use_embedded && matches!(env, None | Some(Environment::Public))
+    }
+
+    /// The first path from `leaf` to an anchor of `env` (`None`: any anchor; Mozilla
+    /// roots count for `None` and `Public`), else the longest dead end.
     pub fn search(&self, leaf: usize, env: Option<Environment>) -> PathResult {
+        self.search_paths(leaf, env, |_| ControlFlow::Break(()))
+    }
+
+    /// Every path from `leaf` to an anchor of `env`, in search order (given certificates
+    /// before known ones), each handed to `visit` until it breaks (at most
+    /// [`MAX_CANDIDATES`]). Returns the path `visit` broke on, else the last anchored one
+    /// offered, else the longest dead end.
+    pub fn search_paths(
+        &self,
+        leaf: usize,
+        env: Option<Environment>,
+        mut visit: impl FnMut(&PathResult) -> ControlFlow<()>,
+    ) -> PathResult {
         let mut st = Search {
             pool: self,
             env,
             budget: BUDGET,
-            best: None,
+            candidates: 0,
+            chosen: None,
+            last: None,
             fallback: None,
             bad: Vec::new(),
+            visit: &mut visit,
         };
         let mut path = vec![leaf];
         st.walk(&mut path);
         let bad = std::mem::take(&mut st.bad);
         let mut r = st
-            .best
+            .chosen
+            .or(st.last)
             .or(st.fallback)
             .unwrap_or_else(|| PathResult::ended(vec![leaf], End::Dangling));
         r.bad = bad;
@@ -242,16 +327,24 @@ impl Pool {
     }
 }
 
-struct Search<'a> {
+/// Most anchored paths offered to the caller for one leaf.
+const MAX_CANDIDATES: usize = 16;
+
+struct Search<'a, 'v> {
     pool: &'a Pool,
     env: Option<Environment>,
     budget: usize,
-    best: Option<PathResult>,
+    candidates: usize,
+    /// The path the visitor broke on.
+    chosen: Option<PathResult>,
+    /// The last anchored path offered.
+    last: Option<PathResult>,
     fallback: Option<PathResult>,
     bad: Vec<(usize, usize, String)>,
+    visit: &'v mut dyn FnMut(&PathResult) -> ControlFlow<()>,
 }
 
-impl Search<'_> {
+impl Search<'_, '_> {
     fn record(&mut self, path: &[usize], end: End) {
         let longer = self.fallback.as_ref().is_none_or(|f| {
             path.len() > f.path.len() || (f.end == End::Dangling && end == End::SelfSigned)
@@ -261,66 +354,26 @@ impl Search<'_> {
         }
     }
 
-    fn walk(&mut self, path: &mut Vec<usize>) -> bool {
-        let Some(&cur) = path.last() else {
-            return false;
-        };
+    /// Offers an anchored path; true when the search is over.
+    fn offer(&mut self, r: PathResult) -> bool {
+        self.candidates += 1;
+        let done = (self.visit)(&r).is_break();
+        if done {
+            self.chosen = Some(r);
+        } else {
+            self.last = Some(r);
+        }
+        done || self.candidates >= MAX_CANDIDATES
+    }
+
+    /// The verified issuers of node `cur` among the pool (AKI/SKI agreeing when both are
+    /// present), not already on `path`; failed signatures are remembered in `bad`.
+    fn issuers(&mut self, cur: usize, path: &[usize]) -> Vec<usize> {
         let Some(c) = self.pool.cert(cur) else {
-            return false;
+            return Vec::new();
         };
-        let depth = path.len();
-        if depth > 1 && self.pool.is_anchor(cur, self.env) {
-            self.best = Some(PathResult::anchored(
-                path.clone(),
-                Some(display_name(c)),
-                false,
-            ));
-            return true;
-        }
-        let self_issued = c.summary().self_issued;
-        let public_ok = matches!(self.env, None | Some(Environment::Public));
-        if public_ok && depth > 1 {
-            if let Some(name) = public_root_name(c) {
-                self.best = Some(PathResult::anchored(path.clone(), Some(name), true));
-                return true;
-            }
-        }
-        if public_ok && !(depth == 1 && self_issued) {
-            // A Mozilla root that was sent ends the path at itself (chain.root-sent), not
-            // one step before it.
-            let held_root = self
-                .pool
-                .with_subject(c.issuer_der())
-                .iter()
-                .copied()
-                .filter_map(|j| self.pool.node(j).map(|n| (j, n)))
-                .find(|(j, n)| {
-                    !path.contains(j)
-                        && public_root_name(&n.cert).is_some()
-                        && c.verify_issued_by(&n.cert).is_ok()
-                });
-            if let Some((j, n)) = held_root {
-                let name = public_root_name(&n.cert);
-                path.push(j);
-                self.best = Some(PathResult::anchored(path.clone(), name, true));
-                return true;
-            }
-            if let Some(name) = public_root_for(c) {
-                self.best = Some(PathResult::anchored(path.clone(), Some(name), true));
-                return true;
-            }
-        }
-        if self_issued {
-            self.record(path, End::SelfSigned);
-            return false;
-        }
-        if depth >= MAX_DEPTH {
-            self.record(path, End::TooLong);
-            return false;
-        }
-        let mut any = false;
-        let candidates = self.pool.with_subject(c.issuer_der());
-        for &j in candidates {
+        let mut out = Vec::new();
+        for &j in self.pool.with_subject(c.issuer_der()) {
             let Some(n) = self.pool.node(j) else { continue };
             if path.contains(&j) {
                 continue;
@@ -337,20 +390,128 @@ impl Search<'_> {
                 break;
             }
             self.budget -= 1;
-            match c.verify_issued_by(&n.cert) {
-                Ok(()) | Err(SignatureError::Unsupported(_)) => {
-                    any = true;
-                    path.push(j);
-                    if self.walk(path) {
-                        return true;
-                    }
-                    path.pop();
-                }
+            match self.pool.verify(cur, j) {
+                Ok(()) | Err(SignatureError::Unsupported(_)) => out.push(j),
                 Err(e) => self.bad.push((cur, j, e.to_string())),
             }
         }
-        if !any {
+        out
+    }
+
+    /// Past the anchor at the end of `path`: its issuers that were given or are anchors
+    /// themselves, so that what was sent is still judged (a sent root is root-sent).
+    fn extend_past_anchor(&mut self, path: &mut Vec<usize>) {
+        while path.len() < MAX_DEPTH {
+            let Some(&cur) = path.last() else { return };
+            if self.pool.self_signed(cur) {
+                return;
+            }
+            let next = self.issuers(cur, path).into_iter().find(|&j| {
+                self.pool
+                    .node(j)
+                    .is_some_and(|n| n.given || self.pool.is_anchor(j, self.env))
+            });
+            match next {
+                Some(j) => path.push(j),
+                None => return,
+            }
+        }
+    }
+
+    /// Depth-first from the end of `path`; true when the search is over.
+    fn walk(&mut self, path: &mut Vec<usize>) -> bool {
+        let Some(&cur) = path.last() else {
+            return false;
+        };
+        let Some(c) = self.pool.cert(cur) else {
+            return false;
+        };
+        let depth = path.len();
+        if depth > 1 && self.pool.is_anchor(cur, self.env) {
+            let mut full = path.clone();
+            self.extend_past_anchor(&mut full);
+            let r = PathResult {
+                path: full,
+                end: End::Anchored,
+                anchor: Some(AnchorAt::Node(depth - 1)),
+                trusted_by: Some(display_name(c)),
+                public: false,
+                bad: Vec::new(),
+            };
+            return self.offer(r);
+        }
+        // Self-signed, not merely self-issued: a key-rollover intermediate (same name,
+        // signed by the old key) is not a root, and the path goes on above it.
+        let self_signed = self.pool.self_signed(cur);
+        if self.pool.mozilla_ok(self.env) && !(depth == 1 && self_signed) {
+            // A Mozilla root: the anchor is webpki-roots' copy. One that was sent stays
+            // on the path past the anchor (chain.root-sent).
+            let held = if depth > 1 { mozilla_root_of(c) } else { None };
+            if let Some((ta, name)) = held {
+                let mut full = path.clone();
+                full.pop();
+                let at = full.len().saturating_sub(1);
+                full.push(cur);
+                let r = PathResult {
+                    path: full,
+                    end: End::Anchored,
+                    anchor: Some(AnchorAt::Mozilla(at, ta)),
+                    trusted_by: Some(name),
+                    public: true,
+                    bad: Vec::new(),
+                };
+                return self.offer(r);
+            }
+            if let Some((ta, name)) = public_root_for(c) {
+                let mut full = path.clone();
+                // A copy of the root sent after this certificate is part of the path.
+                let sent = self
+                    .pool
+                    .with_subject(c.issuer_der())
+                    .iter()
+                    .copied()
+                    .find(|&j| {
+                        !path.contains(&j)
+                            && self.pool.node(j).is_some_and(|n| n.given)
+                            && self
+                                .pool
+                                .cert(j)
+                                .is_some_and(|r| mozilla_root_of(r).is_some())
+                            && self.pool.verify(cur, j).is_ok()
+                    });
+                full.extend(sent);
+                let r = PathResult {
+                    path: full,
+                    end: End::Anchored,
+                    anchor: Some(AnchorAt::Mozilla(depth - 1, ta)),
+                    trusted_by: Some(name),
+                    public: true,
+                    bad: Vec::new(),
+                };
+                if self.offer(r) {
+                    return true;
+                }
+            }
+        }
+        if self_signed {
+            self.record(path, End::SelfSigned);
+            return false;
+        }
+        if depth >= MAX_DEPTH {
+            self.record(path, End::TooLong);
+            return false;
+        }
+        let issuers = self.issuers(cur, path);
+        if issuers.is_empty() {
             self.record(path, End::Dangling);
+        }
+        for j in issuers {
+            path.push(j);
+            let over = self.walk(path);
+            path.pop();
+            if over {
+                return true;
+            }
         }
         false
     }
@@ -421,8 +582,8 @@ fn trust_anchor_name(ta: &rustls_pki_types::TrustAnchor<'_>) -> String {
     .unwrap_or_else(|| "a Mozilla root".to_string())
 }
 
-/// When `c` was issued (signature verified) by a Mozilla root, that root's name.
-pub(crate) fn public_root_for(c: &Certificate) -> Option<String> {
+/// When `c` was issued (signature verified) by a Mozilla root: that root and its name.
+pub(crate) fn public_root_for(c: &Certificate) -> Option<(&'static TrustAnchor<'static>, String)> {
     let issuer = der_contents(c.issuer_der())?;
     for ta in webpki_roots::TLS_SERVER_ROOTS {
         if ta.subject.as_ref() != issuer {
@@ -437,20 +598,25 @@ pub(crate) fn public_root_for(c: &Certificate) -> Option<String> {
         )
         .is_ok()
         {
-            return Some(trust_anchor_name(ta));
+            return Some((ta, trust_anchor_name(ta)));
         }
     }
     None
 }
 
-/// When `c` is itself a Mozilla root (same name and key), its name.
-pub(crate) fn public_root_name(c: &Certificate) -> Option<String> {
+/// When `c` is itself a Mozilla root (same name and key): that root and its name.
+pub(crate) fn mozilla_root_of(c: &Certificate) -> Option<(&'static TrustAnchor<'static>, String)> {
     let subject = der_contents(c.subject_der())?;
     let spki = der_contents(c.spki_der())?;
     webpki_roots::TLS_SERVER_ROOTS
         .iter()
         .find(|ta| ta.subject.as_ref() == subject && ta.subject_public_key_info.as_ref() == spki)
-        .map(trust_anchor_name)
+        .map(|ta| (ta, trust_anchor_name(ta)))
+}
+
+/// When `c` is itself a Mozilla root (same name and key), its name.
+pub(crate) fn public_root_name(c: &Certificate) -> Option<String> {
+    mozilla_root_of(c).map(|(_, name)| name)
 }
 
 #[cfg(test)]

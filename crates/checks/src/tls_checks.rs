@@ -114,7 +114,7 @@ fn env_cas(env: Environment, opts: &Options, analysis: &Analysis) -> Vec<EnvCa> 
         }
     }
     if analysis.environment == Some(env) {
-        for chain in analysis.chains.iter().filter(|c| c.complete) {
+        for chain in analysis.chains.iter().filter(|c| c.anchored) {
             for entry in chain
                 .path
                 .iter()
@@ -515,7 +515,7 @@ mod tests {
             ..CheckInput::default()
         };
         let a = analyse(&input, &o);
-        assert!(a.chains[0].complete, "{:?}", a.chains);
+        assert!(a.chains[0].anchored, "{:?}", a.chains);
         let f = requested(vec![sub.subject_der().to_vec()]);
         assert!(tls_findings(&f, &a, &o).is_empty());
         // The leaf itself is no CA.

@@ -284,7 +284,7 @@ pub fn write_chain(analysis: &Analysis, path: &std::path::Path) -> anyhow::Resul
     let chain = analysis
         .chains
         .iter()
-        .find(|c| c.complete)
+        .find(|c| c.anchored)
         .context("--write-chain: no complete path to a trusted root, so no chain to write")?;
     let mut pem = String::new();
     let mut n = 0;

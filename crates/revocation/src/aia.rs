@@ -231,7 +231,7 @@ impl Checker {
 /// signature failed is a different problem, not a missing one).
 fn dangling_ends(analysis: &Analysis) -> Vec<Certificate> {
     let mut out: Vec<Certificate> = Vec::new();
-    for chain in analysis.chains.iter().filter(|c| !c.complete) {
+    for chain in analysis.chains.iter().filter(|c| !c.anchored) {
         let Some(end) = chain
             .path
             .last()
@@ -405,7 +405,7 @@ mod tests {
         let done = rt.block_on(c.complete_with_aia(&input, &mut opts));
         assert_eq!(done.fetched.len(), 1);
         let chain = &done.analysis.chains[0];
-        assert!(chain.complete, "{chain:?}");
+        assert!(chain.anchored, "{chain:?}");
         assert_eq!(chain.trusted_by.as_deref(), Some("AIA Root"));
         let fetched = &done.analysis.certificates[chain.path[1]];
         assert_eq!(
@@ -423,7 +423,7 @@ mod tests {
         let mut opts = Options::new(util::wall_clock());
         let done = rt.block_on(checker().complete_with_aia(&input, &mut opts));
         assert_eq!(done.fetched.len(), 1);
-        assert!(!done.analysis.chains[0].complete);
+        assert!(!done.analysis.chains[0].anchored);
         assert_eq!(peer.hits("/sub.der"), 2);
     }
 }

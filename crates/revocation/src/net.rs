@@ -362,7 +362,7 @@ impl Checker {
                     .and_then(|&j| analysis.certificates.get(j).map(|e| (j, &e.cert)));
                 let Some((j, issuer)) = issuer else {
                     let s = entry.cert.summary();
-                    if mode != Mode::Off && !chain.complete && !s.self_issued {
+                    if mode != Mode::Off && !chain.anchored && !s.self_issued {
                         out.push(CertOutcome {
                             cert: idx,
                             issuer: None,
@@ -666,7 +666,7 @@ mod tests {
             source: None,
         });
         let analysis = bars_checks::analyse(&input, &o);
-        assert!(analysis.chains[0].complete);
+        assert!(analysis.chains[0].anchored);
         assert!(crate::check_analysis(&analysis, &opts(Mode::Off, None)).is_empty());
         assert_eq!(peer.connections(), 0);
         // And with a mode, the leaf (not the root) is checked.

@@ -347,7 +347,7 @@ fn build(args: &PfxBuildArgs) -> anyhow::Result<Exit> {
     input.keys.push((key.clone(), Source::File(key_name)));
     let plan = bars_checks::analyse(&input, &opts);
     let chain = plan.chains.iter().find(|c| c.leaf == 0);
-    let complete = chain.is_some_and(|c| c.complete);
+    let complete = chain.is_some_and(|c| c.anchored);
     let stop: Vec<&Finding> = plan
         .findings
         .iter()

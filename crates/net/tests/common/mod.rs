@@ -30,6 +30,7 @@ pub fn ca(cn: &str, parent: Option<&Ca>) -> Ca {
         .push(DnType::OrganizationName, "Test Org");
     p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    p.use_authority_key_identifier_extension = true;
     let key = KeyPair::generate().unwrap();
     let cert = match parent {
         Some(par) => p.signed_by(&key, &par.issuer).unwrap(),
@@ -50,6 +51,7 @@ pub fn leaf(cn: &str, issuer: &Ca, client: bool) -> Leaf {
     } else {
         ExtendedKeyUsagePurpose::ServerAuth
     }];
+    p.use_authority_key_identifier_extension = true;
     let key = KeyPair::generate().unwrap();
     let cert = p.signed_by(&key, &issuer.issuer).unwrap();
     Leaf {
