@@ -205,17 +205,16 @@ impl Pool {
         pool
     }
 
-    /// The tool holds (embedded or `--ca`, not given and not fetched) a certificate that
-    /// verifiably issued node `i`.
+    /// The tool knows (embedded, or `--ca`; not merely sent, not fetched) a certificate
+    /// that verifiably issued node `i`.
     fn known_issuer(&self, i: usize) -> bool {
         let Some(c) = self.cert(i) else { return false };
         self.with_subject(c.issuer_der()).iter().any(|&m| {
             m != i
                 && self.node(m).is_some_and(|n| {
-                    !n.given
-                        && !n.fetched
+                    !n.fetched
                         && (n.extra.is_some()
-                            || n.nhs.is_some()
+                            || (self.use_embedded && n.nhs.is_some())
                             || matches!(n.source, Source::Embedded))
                 })
                 && self.verify(i, m).is_ok()

@@ -130,14 +130,21 @@ impl Validator {
             if pos < below && !lone_ca {
                 let der = CertificateDer::from(c.der());
                 if let Err(e) = EndEntityCert::try_from(&der) {
-                    found.push((
-                        pos,
-                        rules::Broken {
-                            kind: &cert::MALFORMED,
-                            detail: format!("rustls-webpki cannot read it: {}", error_text(&e)),
-                            webpki: true,
-                        },
-                    ));
+                    // An unknown critical extension already has its own rule.
+                    let kind = webpki_finding(&e);
+                    let explained = found
+                        .iter()
+                        .any(|(p, b)| *p == pos && explains(b.kind, kind));
+                    if !explained {
+                        found.push((
+                            pos,
+                            rules::Broken {
+                                kind,
+                                detail: format!("rustls-webpki cannot read it: {}", error_text(&e)),
+                                webpki: true,
+                            },
+                        ));
+                    }
                 }
             }
         }

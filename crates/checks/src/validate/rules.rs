@@ -99,8 +99,21 @@ fn basic_constraints(c: &X509Certificate<'_>) -> Option<(bool, Option<u32>)> {
 
 /// Every rule for `c` standing at `place`, for a leaf that must allow `usage`.
 pub(crate) fn check(c: &X509Certificate<'_>, place: Place, usage: Usage) -> Vec<Broken> {
-    let mut out = Vec::new();
-    let mut add = |b: Option<Broken>| out.extend(b);
+    let mut out: Vec<Broken> = Vec::new();
+    // One finding per kind and certificate: the reasons of a kind are joined.
+    let mut add = |b: Option<Broken>| {
+        let Some(b) = b else { return };
+        match out
+            .iter_mut()
+            .find(|o| o.kind.id == b.kind.id && o.webpki == b.webpki)
+        {
+            Some(o) => {
+                o.detail.push_str("; ");
+                o.detail.push_str(&b.detail);
+            }
+            None => out.push(b),
+        }
+    };
     match place {
         Place::Leaf => {
             add(ca_as_leaf(c));
