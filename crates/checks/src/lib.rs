@@ -15,6 +15,9 @@ mod tls_checks;
 pub mod trust_lint;
 mod validate;
 
+#[cfg(test)]
+mod testutil;
+
 pub use analyse::{analyse, Analysis, CertEntry, ChainResult, EnvSource, Role};
 pub use catalogue::{
     catalogue, cert, chain, csr, input, key, lookup, name, pfx, revocation, tls, trust, CheckInfo,

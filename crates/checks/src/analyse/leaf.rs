@@ -88,8 +88,15 @@ pub(super) fn issuer_of(cx: &Ctx<'_>, node: usize) -> String {
         .unwrap_or_default()
 }
 
-/// The validator's judgement of the judged part of `r`.
-fn judge(pool: &Pool, validator: &Validator, r: &PathResult, lone_ca: bool) -> Judgement {
+/// The validator's judgement of the judged part of `r` (`cn_is_name`: see
+/// [`Validator::judge`]).
+pub(super) fn judge(
+    pool: &Pool,
+    validator: &Validator,
+    r: &PathResult,
+    lone_ca: bool,
+    cn_is_name: bool,
+) -> Judgement {
     let certs: Vec<&Certificate> = r
         .path
         .iter()
@@ -101,7 +108,7 @@ fn judge(pool: &Pool, validator: &Validator, r: &PathResult, lone_ca: bool) -> J
         Some(AnchorAt::Node(_)) if r.end == End::Anchored => Anchor::Last,
         _ => Anchor::None,
     };
-    validator.judge(&certs, anchor, lone_ca)
+    validator.judge(&certs, anchor, lone_ca, cn_is_name)
 }
 
 /// SPEC "Path search": every anchored path is judged; the first valid one wins, else the
@@ -113,11 +120,12 @@ fn choose_path(
     env: Option<Environment>,
 ) -> (PathResult, Judgement, BTreeSet<usize>) {
     let at = cx.opts.at;
+    let cn_is_name = env != Some(Environment::Public);
     let mut best: Option<(usize, PathResult, Judgement)> = None;
     let mut alternatives = BTreeSet::new();
     let searched = cx.pool.search_paths(leaf, env, |cand| {
         alternatives.extend(cand.path.iter().copied());
-        let j = judge(&cx.pool, &cx.validator, cand, false);
+        let j = judge(&cx.pool, &cx.validator, cand, false, cn_is_name);
         let others: usize = cand
             .path
             .iter()
@@ -141,7 +149,7 @@ fn choose_path(
             (path, j, alternatives)
         }
         None => {
-            let j = judge(&cx.pool, &cx.validator, &searched, false);
+            let j = judge(&cx.pool, &cx.validator, &searched, false, cn_is_name);
             (searched, j, alternatives)
         }
     }
@@ -196,7 +204,7 @@ pub(super) fn check_leaf(
         return LeafOutcome {
             env: None,
             source: EnvSource::None,
-            judgement: judge(&cx.pool, &cx.validator, &result, false),
+            judgement: judge(&cx.pool, &cx.validator, &result, false, false),
             result,
             complete: true,
             alternatives: BTreeSet::new(),

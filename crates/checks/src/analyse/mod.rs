@@ -12,7 +12,7 @@ mod names;
 use crate::catalogue::{cert as certc, chain, input as inputc, name};
 use crate::given::{CheckInput, Options, Source};
 use crate::path::{End, Pool};
-use crate::validate::{Anchor, Validator};
+use crate::validate::Validator;
 use crate::Finding;
 use bars_model::{Certificate, PublicKeySummary};
 use bars_nhs::Environment;
@@ -456,19 +456,7 @@ fn ca_only(
                 cert_checks(cx, p);
             }
         }
-        let certs: Vec<Certificate> = result
-            .path
-            .iter()
-            .take(result.judged_len())
-            .filter_map(|&p| cx.pool.cert(p).cloned())
-            .collect();
-        let refs: Vec<&Certificate> = certs.iter().collect();
-        let anchor = match result.anchor {
-            Some(crate::path::AnchorAt::Mozilla(_, ta)) => Anchor::Mozilla(ta),
-            Some(_) => Anchor::Last,
-            None => Anchor::None,
-        };
-        let judgement = cx.validator.judge(&refs, anchor, true);
+        let judgement = leaf::judge(&cx.pool, &cx.validator, &result, true, false);
         leaf::add_problems(cx, &result, &judgement);
         let self_anchor = cx.pool.is_anchor(g, env)
             || cx.pool.cert(g).is_some_and(|c| {

@@ -92,8 +92,16 @@ impl Validator {
     }
 
     /// Judges `path` (leaf first) ending at `anchor`. With `lone_ca` the first
-    /// certificate is a CA checked on its own (`input.ca-only`), not a leaf.
-    pub fn judge(&self, path: &[&Certificate], anchor: Anchor<'_>, lone_ca: bool) -> Judgement {
+    /// certificate is a CA checked on its own (`input.ca-only`), not a leaf. With
+    /// `cn_is_name` the leaf's CN is its name when it has no SAN (SPEC "Names": every
+    /// environment but public), so the CAs' DNS name constraints apply to it too.
+    pub fn judge(
+        &self,
+        path: &[&Certificate],
+        anchor: Anchor<'_>,
+        lone_ca: bool,
+        cn_is_name: bool,
+    ) -> Judgement {
         let n = path.len();
         let anchor = match anchor {
             Anchor::Last if n < 2 => Anchor::None,
@@ -146,6 +154,11 @@ impl Validator {
                         ));
                     }
                 }
+            }
+        }
+        if cn_is_name && !lone_ca {
+            if let Some(b) = cn_name_constraints(path) {
+                found.push((0, b));
             }
         }
         let webpki = match anchor {
@@ -241,6 +254,37 @@ impl Validator {
         ee.verify_for_usage(&self.algs, &anchors, &inters, time, usage, None, None)
             .map(|_| ())
     }
+}
+
+/// SPEC `chain.name-constraints` for the CN "when it is the name used": a leaf with no
+/// SAN is named by its CN, which every CA's DNS name constraints then bind (webpki reads
+/// only the SAN; openssl checks a host-name CN too).
+fn cn_name_constraints(path: &[&Certificate]) -> Option<rules::Broken> {
+    let (leaf, cas) = path.split_first()?;
+    let s = leaf.summary();
+    if s.has_san {
+        return None;
+    }
+    for cn in s
+        .subject_cns
+        .iter()
+        .filter(|cn| dns_syntax_ok(cn) && cn.contains('.'))
+    {
+        for ca in cas {
+            let Some(x) = ca.parsed() else { continue };
+            if let Some(why) = rules::dns_constraints_refuse(&x, cn) {
+                return Some(rules::Broken {
+                    kind: &chain::NAME_CONSTRAINTS,
+                    detail: format!(
+                        "its name is its CN {cn} (it has no subjectAltName), which {why} of {}",
+                        ca.summary().subject
+                    ),
+                    webpki: false,
+                });
+            }
+        }
+    }
+    None
 }
 
 /// A time at which every certificate of `path` is valid, when one exists (the latest
@@ -347,3 +391,6 @@ pub(crate) fn explains(have: &CheckInfo, want: &CheckInfo) -> bool {
         || (crit(have) && crit(want))
         || (want.id == cert::WEAK_SIGNATURE.id && have.id == cert::WEAK_KEY.id)
 }
+
+#[cfg(test)]
+mod tests;

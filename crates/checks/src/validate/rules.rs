@@ -477,6 +477,48 @@ fn name_constraint_names<'c, 'a>(
     }
 }
 
+/// Whether `name` is inside the dNSName subtree `base` (RFC 5280 4.2.1.10: the base
+/// with zero or more labels added on the left; case-insensitive).
+fn in_dns_subtree(name: &str, base: &str) -> bool {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let base = base.trim_end_matches('.').to_ascii_lowercase();
+    base.is_empty()
+        || name == base
+        || name
+            .strip_suffix(&base)
+            .is_some_and(|head| head.ends_with('.'))
+}
+
+/// Why the dNSName constraints of CA `c` refuse `name`, if they do: outside every
+/// permitted dNSName subtree (when there are some), or inside an excluded one.
+pub(crate) fn dns_constraints_refuse(c: &X509Certificate<'_>, name: &str) -> Option<String> {
+    let ParsedExtension::NameConstraints(nc) = ext(c, NC)?.parsed_extension() else {
+        return None;
+    };
+    let dns = |trees: &Option<Vec<x509_parser::extensions::GeneralSubtree<'_>>>| -> Vec<String> {
+        trees
+            .iter()
+            .flatten()
+            .filter_map(|t| match t.base {
+                GeneralName::DNSName(d) => Some(d.to_string()),
+                _ => None,
+            })
+            .collect()
+    };
+    let permitted = dns(&nc.permitted_subtrees);
+    let excluded = dns(&nc.excluded_subtrees);
+    if let Some(x) = excluded.iter().find(|b| in_dns_subtree(name, b)) {
+        return Some(format!("is inside the excluded subtree {x:?}"));
+    }
+    if !permitted.is_empty() && !permitted.iter().any(|b| in_dns_subtree(name, b)) {
+        return Some(format!(
+            "is outside the permitted subtrees [{}]",
+            permitted.join(", ")
+        ));
+    }
+    None
+}
+
 /// RFC 5280 4.2.1.10: a dNSName constraint is a host name, optionally with labels to
 /// add on the left: no leading period (URI syntax) and no wildcard.
 fn nc_dns_syntax(c: &X509Certificate<'_>) -> Option<Broken> {
