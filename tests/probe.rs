@@ -1167,3 +1167,123 @@ fn write_chain_repairs_what_openssl_and_probe_then_accept() {
         assert_eq!(doc["chain"]["complete"], true, "{case}: {r}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The validator's scenarios, served: probe reports what check reports of the same chain.
+
+/// The DER of each PEM block labelled `label` in `text`.
+fn pem_blocks(text: &str, label: &str) -> Vec<Vec<u8>> {
+    use base64::Engine;
+    let begin = format!("-----BEGIN {label}-----");
+    let end = format!("-----END {label}-----");
+    text.split(&begin)
+        .skip(1)
+        .filter_map(|rest| rest.split(&end).next())
+        .map(|b64| {
+            let clean: String = b64.split_whitespace().collect();
+            base64::engine::general_purpose::STANDARD
+                .decode(clean)
+                .unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn each_bad_chain_served_is_judged_as_check_judges_the_file() {
+    let fx = |rel: &str| crate::util::fixture(&format!("pki/{rel}"));
+    let root = fx("int/root.pem").display().to_string();
+    let root_der = pem_blocks(&std::fs::read_to_string(&root).unwrap(), "CERTIFICATE")
+        .pop()
+        .unwrap();
+    let at = "2027-01-01T00:00:00Z";
+    let mut failures = Vec::new();
+    for (scenario, chain) in [
+        ("chain-not-ca", "chain-not-ca/chain.pem"),
+        ("chain-path-length", "chain-path-length/chain.pem"),
+        ("chain-name-constraints", "chain-name-constraints/chain.pem"),
+        (
+            "cert-critical-extension",
+            "cert-critical-extension/chain.pem",
+        ),
+        ("cert-key-usage", "cert-key-usage/chain.pem"),
+        ("cert-malformed", "cert-malformed/chain.pem"),
+        ("cert-ca-as-leaf", "cert-ca-as-leaf/chain.pem"),
+        ("cert-self-signed-ca", "cert-self-signed-ca/leaf.pem"),
+    ] {
+        let chain_path = fx(chain).display().to_string();
+        let ders = pem_blocks(
+            &std::fs::read_to_string(&chain_path).unwrap(),
+            "CERTIFICATE",
+        );
+        let key = pem_blocks(
+            &std::fs::read_to_string(fx(&format!("keys/{scenario}.pem"))).unwrap(),
+            "PRIVATE KEY",
+        )
+        .pop()
+        .unwrap();
+        // rustls will not serve every bad certificate (an unknown critical extension):
+        // openssl s_server, an independent peer, serves what rustls will not.
+        let served = spawn_tls(&TlsServerSpec {
+            chain: ders,
+            key_pkcs8: key,
+            client_auth: ClientAuthMode::Required(cas(&[&root_der], None)),
+            tls12_only: false,
+        });
+        let (_rustls, _openssl);
+        let addr = match served {
+            Ok((a, h)) => {
+                _rustls = h;
+                a.to_string()
+            }
+            Err(_) => {
+                let leaf = fx(&format!("{scenario}/leaf.pem")).display().to_string();
+                let key = fx(&format!("keys/{scenario}.pem")).display().to_string();
+                let s = s_server(
+                    &crate::util::root(),
+                    &[
+                        "-cert",
+                        &leaf,
+                        "-cert_chain",
+                        &chain_path,
+                        "-key",
+                        &key,
+                        "-verify",
+                        "1",
+                        "-CAfile",
+                        &root,
+                        "-naccept",
+                        "1",
+                    ],
+                );
+                let a = s.addr();
+                _openssl = s;
+                a
+            }
+        };
+        let common = ["--env", "int", "--ca", &format!("int:{root}"), "--at", at];
+        let mut p = vec![addr.as_str(), "--sni", FQDN];
+        p.extend(common);
+        let (_, probed) = probe_json(&p);
+        let mut c = vec!["check", chain_path.as_str()];
+        c.extend(common);
+        c.extend(["--format", "json"]);
+        let checked = run(&c).json();
+        let strip = |doc: &serde_json::Value| -> Vec<String> {
+            ids(doc)
+                .into_iter()
+                .filter(|i| !i.starts_with("tls."))
+                .collect()
+        };
+        if strip(&probed) != strip(&checked) {
+            failures.push(format!(
+                "{scenario}: probe {:?}, check {:?}",
+                ids(&probed),
+                ids(&checked)
+            ));
+        }
+        if probed["chain"]["valid"] != false {
+            failures.push(format!("{scenario}: probe calls the chain valid"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -12,8 +12,8 @@ use crate::manifest::{self, Scenario, JUDGED_AT, PASSWORD};
 use crate::names::{self, Attr};
 use crate::openssl::Openssl;
 use crate::pki::{
-    cn_only_csr, corrupt_signature, csr, issue_with, self_signed_leaf, serial_for, Ca, Hierarchy,
-    HierarchySpec, LeafSpec, Validity,
+    cn_only_csr, corrupt_signature, csr, issue_with, self_signed_leaf, serial_for, Ca, CaSpec,
+    Hierarchy, HierarchySpec, LeafSpec, Validity,
 };
 use crate::{Error, Result};
 use rcgen::{Certificate, ExtendedKeyUsagePurpose, KeyPair, KeyUsagePurpose};
@@ -258,6 +258,8 @@ pub fn generate(opts: &Options) -> Result<Report> {
         &int.subca,
         leaf(INT_FQDN, "name-san-good")?.with_dns_names([INT_FQDN]),
     )?;
+
+    g.validator_rules(&int)?;
 
     // CSRs.
     let csr_key = g.key("csr-good", KeyKind::Rsa2048)?;
@@ -504,6 +506,128 @@ impl<'a> Gen<'a> {
             format!("{}{}", cert.pem(), sent_with.pem()),
             Origin::Rcgen,
         )
+    }
+
+    /// The scenarios of SPEC "One validator": each rule broken once, with a good twin
+    /// where one is not already there (`int-good` is the twin of most).
+    fn validator_rules(&mut self, int: &Hierarchy) -> Result<()> {
+        // chain.not-ca: an end-entity certificate (cA FALSE, keyUsage without
+        // keyCertSign) issued by the INT root stands as the leaf's issuer.
+        {
+            let spec = leaf(
+                "BaRS-INT-X41.Supplier.thirdparty.nhs.uk",
+                "chain-not-ca/issuer",
+            )?;
+            let key = self.key("chain-not-ca-issuer", KeyKind::Rsa2048)?;
+            let ee = int.root.issue(&spec, &key)?;
+            let ee_issuer = rcgen::Issuer::new(spec.params()?, key);
+            let leaf_key = self.key("chain-not-ca", KeyKind::Rsa2048)?;
+            let cert = issue_with(&ee_issuer, &leaf(INT_FQDN, "chain-not-ca")?, &leaf_key)?;
+            self.put("chain-not-ca/leaf.pem", cert.pem(), Origin::Rcgen)?;
+            self.put(
+                "chain-not-ca/chain.pem",
+                format!("{}{}", cert.pem(), ee.pem()),
+                Origin::Rcgen,
+            )?;
+        }
+        // chain.path-length: a CA below the INT sub-CA (pathlen 0) issues the leaf; the
+        // good twin puts the same two CAs under a pathlen-1 CA.
+        for (dir, top_pathlen) in [
+            ("chain-path-length", None),
+            ("chain-path-length-ok", Some(1)),
+        ] {
+            let top = match top_pathlen {
+                None => None,
+                Some(n) => {
+                    let key = self.key(&format!("{dir}-top"), KeyKind::Rsa2048)?;
+                    let spec =
+                        CaSpec::named("BaRS TEST INT Policy CA", &format!("{dir}/top"), Some(n))?;
+                    Some(int.root.subordinate(&spec, key)?)
+                }
+            };
+            let parent = top.as_ref().unwrap_or(&int.subca);
+            let key = self.key(&format!("{dir}-issuing"), KeyKind::Rsa2048)?;
+            let spec = CaSpec::named(
+                "BaRS TEST INT Issuing CA 2",
+                &format!("{dir}/issuing"),
+                None,
+            )?;
+            let issuing = parent.subordinate(&spec, key)?;
+            let leaf_key = self.key(dir, KeyKind::Rsa2048)?;
+            let cert = issuing.issue(&leaf(INT_FQDN, dir)?, &leaf_key)?;
+            self.put(&format!("{dir}/leaf.pem"), cert.pem(), Origin::Rcgen)?;
+            self.put(
+                &format!("{dir}/chain.pem"),
+                format!("{}{}{}", cert.pem(), issuing.pem(), parent.pem()),
+                Origin::Rcgen,
+            )?;
+        }
+        // chain.name-constraints: a CA permitted only permitted.thirdparty.nhs.uk issues
+        // the INT leaf, whose name is its CN (no SAN); the twin permits thirdparty.nhs.uk.
+        for (dir, permitted) in [
+            ("chain-name-constraints", "permitted.thirdparty.nhs.uk"),
+            ("chain-name-constraints-ok", "thirdparty.nhs.uk"),
+        ] {
+            let key = self.key(&format!("{dir}-ca"), KeyKind::Rsa2048)?;
+            let spec = CaSpec::named(
+                "BaRS TEST INT Constrained CA",
+                &format!("{dir}/ca"),
+                Some(0),
+            )?
+            .with_permitted_dns(&[permitted]);
+            let ca = int.root.subordinate(&spec, key)?;
+            self.scenario(dir, &ca, leaf(INT_FQDN, dir)?)?;
+        }
+        // cert.critical-extension, and the same extension non-critical (ignored).
+        self.scenario(
+            "cert-critical-extension",
+            &int.subca,
+            leaf(INT_FQDN, "cert-critical-extension")?.with_unknown_extension(true),
+        )?;
+        self.scenario(
+            "cert-noncritical-extension",
+            &int.subca,
+            leaf(INT_FQDN, "cert-noncritical-extension")?.with_unknown_extension(false),
+        )?;
+        // cert.key-usage: nonRepudiation only (a signing certificate); the twin has
+        // digitalSignature only.
+        self.scenario(
+            "cert-key-usage",
+            &int.subca,
+            leaf(INT_FQDN, "cert-key-usage")?
+                .with_key_usages(vec![KeyUsagePurpose::ContentCommitment]),
+        )?;
+        self.scenario(
+            "cert-key-usage-ok",
+            &int.subca,
+            leaf(INT_FQDN, "cert-key-usage-ok")?
+                .with_key_usages(vec![KeyUsagePurpose::DigitalSignature]),
+        )?;
+        // cert.malformed: no authorityKeyIdentifier.
+        self.scenario(
+            "cert-malformed",
+            &int.subca,
+            leaf(INT_FQDN, "cert-malformed")?.without_authority_key_id(),
+        )?;
+        // cert.ca-as-leaf: cA TRUE on the endpoint certificate, issued by the INT sub-CA.
+        self.scenario(
+            "cert-ca-as-leaf",
+            &int.subca,
+            leaf(INT_FQDN, "cert-ca-as-leaf")?.as_ca(),
+        )?;
+        // What `openssl req -x509` makes: self-signed, cA TRUE, named like a host.
+        {
+            let key = self.key("cert-self-signed-ca", KeyKind::Rsa2048)?;
+            let cert = self_signed_leaf(&leaf(INT_FQDN, "cert-self-signed-ca")?.as_ca(), &key)?;
+            self.put("cert-self-signed-ca/leaf.pem", cert.pem(), Origin::Rcgen)?;
+        }
+        // input.unreadable: a PEM file cut short (no END line).
+        {
+            let full = self.read("int-good/leaf.pem")?;
+            let cut: Vec<u8> = full.iter().take(full.len() / 2).copied().collect();
+            self.put("input-unreadable/truncated.pem", cut, Origin::Rcgen)?;
+        }
+        Ok(())
     }
 
     /// `keys/<name>.pem`: an RSA-1024 key made by openssl (rcgen cannot), generated only

@@ -64,6 +64,16 @@ pub const FILE_FINDING_IDS: &[&str] = &[
     "key.mismatch",
     "pfx.no-chain",
     "pfx.bad-password",
+    "chain.not-ca",
+    "chain.path-length",
+    "chain.name-constraints",
+    "cert.critical-extension",
+    "cert.key-usage",
+    "cert.malformed",
+    "cert.ca-as-leaf",
+    "input.unreadable",
+    "input.ca-only",
+    "key.locked",
 ];
 
 /// One `bars-certcheck` run over fixture files and what it must say.
@@ -83,6 +93,24 @@ pub struct Scenario {
     pub env: BTreeMap<String, String>,
     /// The expected outcome.
     pub expect: Expect,
+    /// What `openssl verify -x509_strict -purpose sslserver` says of the same files,
+    /// where it has an opinion (the validator's scenarios).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openssl_verify: Option<OpensslVerify>,
+}
+
+/// An `openssl verify` run over a scenario's files and its expected verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpensslVerify {
+    /// Arguments after `openssl verify -x509_strict -purpose sslserver`, paths relative
+    /// to the repository root.
+    pub args: Vec<String>,
+    /// openssl accepts the chain.
+    pub ok: bool,
+    /// Why openssl and bars-certcheck differ, when they do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub differs: Option<String>,
 }
 
 /// What a scenario's run must report.
@@ -134,6 +162,34 @@ struct Case<'a> {
     present: &'a [&'a str],
     open: &'a [&'a str],
     exit: i32,
+}
+
+/// `openssl verify` for a scenario: the leaf, the untrusted certificates, the trusted
+/// root (paths relative to the fixture directory), whether openssl accepts, and why it
+/// differs from bars-certcheck when it does.
+struct Ossl<'a> {
+    scenario: &'a str,
+    leaf: &'a str,
+    untrusted: &'a str,
+    root: &'a str,
+    ok: bool,
+    differs: Option<&'a str>,
+}
+
+impl Ossl<'_> {
+    fn build(&self, prefix: &str) -> OpensslVerify {
+        OpensslVerify {
+            args: vec![
+                "-CAfile".into(),
+                format!("{prefix}/{}", self.root),
+                "-untrusted".into(),
+                format!("{prefix}/{}", self.untrusted),
+                format!("{prefix}/{}", self.leaf),
+            ],
+            ok: self.ok,
+            differs: self.differs.map(str::to_owned),
+        }
+    }
 }
 
 impl Case<'_> {
@@ -191,6 +247,7 @@ impl Case<'_> {
                     .collect(),
                 exit: self.exit,
             },
+            openssl_verify: None,
         }
     }
 }
@@ -720,8 +777,295 @@ pub fn scenarios(prefix: &str) -> Vec<Scenario> {
             open: &[],
             exit: 0,
         },
+        Case {
+            name: "chain-not-ca",
+            description: "The INT leaf issued by an end-entity certificate (BaRS-INT-X41, cA FALSE, keyUsage digitalSignature + keyEncipherment) that the INT root issued, sent with it: every TLS client refuses (webpki EndEntityUsedAsCa; openssl error 79 'invalid CA certificate').",
+            files: &["chain-not-ca/chain.pem"],
+            trust: Trust::Int,
+            extra: &[],
+            vars: &[],
+            present: &["chain.not-ca", NO_SAN],
+            open: &[],
+            exit: 1,
+        },
+        Case {
+            name: "chain-path-length",
+            description: "The INT leaf issued by 'BaRS TEST INT Issuing CA 2', a CA the INT sub-CA (pathLenConstraint 0) issued: one CA too many below the sub-CA.",
+            files: &["chain-path-length/chain.pem"],
+            trust: Trust::Int,
+            extra: &[],
+            vars: &[],
+            present: &["chain.path-length", NO_SAN],
+            open: &[],
+            exit: 1,
+        },
+        Case {
+            name: "chain-path-length-ok",
+            description: "The good twin of chain-path-length: the same issuing CA under a pathLenConstraint-1 CA the INT root issued.",
+            files: &["chain-path-length-ok/chain.pem"],
+            trust: Trust::Int,
+            extra: &[],
+            vars: &[],
+            present: &[NO_SAN],
+            open: &[],
+            exit: 0,
+        },
+        Case {
+            name: "chain-name-constraints",
+            description: "The INT leaf (no SAN: its name is its CN, BaRS-INT-X26.Supplier.thirdparty.nhs.uk) issued by a CA whose nameConstraints permit only permitted.thirdparty.nhs.uk.",
+            files: &["chain-name-constraints/chain.pem"],
+            trust: Trust::Int,
+            extra: &[],
+            vars: &[],
+            present: &["chain.name-constraints", NO_SAN],
+            open: &[],
+            exit: 1,
+        },
+        Case {
+            name: "chain-name-constraints-ok",
+            description: "The good twin of chain-name-constraints: the CA permits thirdparty.nhs.uk, which the leaf's name is inside.",
+            files: &["chain-name-constraints-ok/chain.pem"],
+            trust: Trust::Int,
+            extra: &[],
+            vars: &[],
+            present: &[NO_SAN],
+            open: &[],
+            exit: 0,
+        },
+        Case {
+            name: "cert-critical-extension",
+            description: "An INT leaf with an extension no software processes (OID 1.3.6.1.4.1.99999.1) marked critical: RFC 5280 4.2 says refuse it.",
+            files: &["cert-critical-extension/chain.pem"],
+            trust: Trust::Int,
+            extra: &[],
+            vars: &[],
+            present: &["cert.critical-extension", NO_SAN],
+            open: &[],
+            exit: 1,
+        },
+        Case {
+            name: "cert-noncritical-extension",
+            description: "The good twin of cert-critical-extension: the same extension, not critical, is ignored.",
+            files: &["cert-noncritical-extension/chain.pem"],
+            trust: Trust::Int,
+            extra: &[],
+            vars: &[],
+            present: &[NO_SAN],
+            open: &[],
+            exit: 0,
+        },
+        Case {
+            name: "cert-key-usage",
+            description: "An INT leaf whose keyUsage is nonRepudiation only (as a signing certificate): its key cannot sign a TLS handshake.",
+            files: &["cert-key-usage/chain.pem"],
+            trust: Trust::Int,
+            extra: &[],
+            vars: &[],
+            present: &["cert.key-usage", NO_SAN],
+            open: &[],
+            exit: 1,
+        },
+        Case {
+            name: "cert-key-usage-ok",
+            description: "The good twin of cert-key-usage: keyUsage digitalSignature only.",
+            files: &["cert-key-usage-ok/chain.pem"],
+            trust: Trust::Int,
+            extra: &[],
+            vars: &[],
+            present: &[NO_SAN],
+            open: &[],
+            exit: 0,
+        },
+        Case {
+            name: "cert-malformed",
+            description: "An INT leaf without authorityKeyIdentifier (RFC 5280 4.2.1.1: MUST be included), a profile rule of the validator.",
+            files: &["cert-malformed/chain.pem"],
+            trust: Trust::Int,
+            extra: &[],
+            vars: &[],
+            present: &["cert.malformed", NO_SAN],
+            open: &[],
+            exit: 1,
+        },
+        Case {
+            name: "cert-ca-as-leaf",
+            description: "The INT endpoint certificate issued by the INT sub-CA with basicConstraints cA TRUE: a CA certificate as the leaf (webpki CaUsedAsEndEntity).",
+            files: &["cert-ca-as-leaf/chain.pem"],
+            trust: Trust::Int,
+            extra: &[],
+            vars: &[],
+            present: &["cert.ca-as-leaf", NO_SAN],
+            open: &[],
+            exit: 1,
+        },
+        Case {
+            name: "cert-self-signed-ca",
+            description: "What `openssl req -x509` makes: a self-signed certificate with cA TRUE named like the endpoint. It is the leaf (it names a host), self-signed and untrusted.",
+            files: &["cert-self-signed-ca/leaf.pem"],
+            trust: Trust::Int,
+            extra: &[],
+            vars: &[],
+            present: &["cert.self-signed", "chain.untrusted", NO_SAN],
+            open: &[],
+            exit: 1,
+        },
+        Case {
+            name: "input-unreadable",
+            description: "The int-good chain and a PEM file cut short (no END line): the cut file is input.unreadable (exit 2 whatever else), the chain is still checked.",
+            files: &["int-good/chain.pem", "input-unreadable/truncated.pem"],
+            trust: Trust::Int,
+            extra: &[],
+            vars: &[],
+            present: &["input.unreadable", NO_SAN],
+            open: &[],
+            exit: 2,
+        },
+        Case {
+            name: "input-ca-only",
+            description: "The INT sub-CA alone: no leaf, so input.ca-only; the sub-CA itself is checked as a CA (valid, and under the INT root).",
+            files: &["int/subca.pem"],
+            trust: Trust::Int,
+            extra: &[],
+            vars: &[],
+            present: &["input.ca-only"],
+            open: &[],
+            exit: 0,
+        },
+        Case {
+            name: "input-ca-only-untrusted",
+            description: "The foreign private sub-CA alone, judged as INT: input.ca-only, and the CA is not under the INT root (chain.untrusted).",
+            files: &["foreign/subca.pem"],
+            trust: Trust::Int,
+            extra: &[],
+            vars: &[],
+            present: &["input.ca-only", "chain.untrusted"],
+            open: &[],
+            exit: 1,
+        },
+        Case {
+            name: "key-locked",
+            description: "The int-good chain with its key as encrypted PKCS#8 and no password given: the key cannot be matched (key.locked, a warning).",
+            files: &["int-good/chain.pem", "encodings/leaf.enc-pkcs8.key"],
+            trust: Trust::Int,
+            extra: &[],
+            vars: &[],
+            present: &["key.locked", NO_SAN],
+            open: &[],
+            exit: 0,
+        },
     ];
     let mut out: Vec<Scenario> = cases.iter().map(|c| c.build(prefix)).collect();
+    let ossl = [
+        Ossl {
+            scenario: "int-good",
+            leaf: "int-good/leaf.pem",
+            untrusted: "int-good/chain.pem",
+            root: "int/root.pem",
+            ok: true,
+            differs: None,
+        },
+        Ossl {
+            scenario: "chain-not-ca",
+            leaf: "chain-not-ca/leaf.pem",
+            untrusted: "chain-not-ca/chain.pem",
+            root: "int/root.pem",
+            ok: false,
+            differs: None,
+        },
+        Ossl {
+            scenario: "chain-path-length",
+            leaf: "chain-path-length/leaf.pem",
+            untrusted: "chain-path-length/chain.pem",
+            root: "int/root.pem",
+            ok: false,
+            differs: None,
+        },
+        Ossl {
+            scenario: "chain-path-length-ok",
+            leaf: "chain-path-length-ok/leaf.pem",
+            untrusted: "chain-path-length-ok/chain.pem",
+            root: "int/root.pem",
+            ok: true,
+            differs: None,
+        },
+        Ossl {
+            scenario: "chain-name-constraints",
+            leaf: "chain-name-constraints/leaf.pem",
+            untrusted: "chain-name-constraints/chain.pem",
+            root: "int/root.pem",
+            ok: false,
+            differs: None,
+        },
+        Ossl {
+            scenario: "chain-name-constraints-ok",
+            leaf: "chain-name-constraints-ok/leaf.pem",
+            untrusted: "chain-name-constraints-ok/chain.pem",
+            root: "int/root.pem",
+            ok: true,
+            differs: None,
+        },
+        Ossl {
+            scenario: "cert-critical-extension",
+            leaf: "cert-critical-extension/leaf.pem",
+            untrusted: "cert-critical-extension/chain.pem",
+            root: "int/root.pem",
+            ok: false,
+            differs: None,
+        },
+        Ossl {
+            scenario: "cert-noncritical-extension",
+            leaf: "cert-noncritical-extension/leaf.pem",
+            untrusted: "cert-noncritical-extension/chain.pem",
+            root: "int/root.pem",
+            ok: true,
+            differs: None,
+        },
+        Ossl {
+            scenario: "cert-key-usage",
+            leaf: "cert-key-usage/leaf.pem",
+            untrusted: "cert-key-usage/chain.pem",
+            root: "int/root.pem",
+            ok: false,
+            differs: None,
+        },
+        Ossl {
+            scenario: "cert-key-usage-ok",
+            leaf: "cert-key-usage-ok/leaf.pem",
+            untrusted: "cert-key-usage-ok/chain.pem",
+            root: "int/root.pem",
+            ok: true,
+            differs: None,
+        },
+        Ossl {
+            scenario: "cert-malformed",
+            leaf: "cert-malformed/leaf.pem",
+            untrusted: "cert-malformed/chain.pem",
+            root: "int/root.pem",
+            ok: false,
+            differs: None,
+        },
+        Ossl {
+            scenario: "cert-ca-as-leaf",
+            leaf: "cert-ca-as-leaf/leaf.pem",
+            untrusted: "cert-ca-as-leaf/chain.pem",
+            root: "int/root.pem",
+            ok: true,
+            differs: Some("openssl accepts a CA certificate as the end entity (RFC 5280 does not forbid it); webpki, and so rustls and the BaRS proxy's TLS stack, refuse it (CaUsedAsEndEntity), and bars-certcheck follows webpki"),
+        },
+        Ossl {
+            scenario: "cert-self-signed-ca",
+            leaf: "cert-self-signed-ca/leaf.pem",
+            untrusted: "cert-self-signed-ca/leaf.pem",
+            root: "int/root.pem",
+            ok: false,
+            differs: None,
+        },
+    ];
+    for o in &ossl {
+        if let Some(s) = out.iter_mut().find(|s| s.name == o.scenario) {
+            s.openssl_verify = Some(o.build(prefix));
+        }
+    }
     // int-good-env-auto: the same run without --env.
     if let Some(s) = out.iter_mut().find(|s| s.name == "int-good-env-auto") {
         if let Some(pos) = s.args.iter().position(|a| a == "--env") {
@@ -797,6 +1141,13 @@ mod tests {
             "key.mismatch",
             "pfx.bad-password",
             "csr.cert-mismatch",
+            "chain.not-ca",
+            "chain.path-length",
+            "chain.name-constraints",
+            "cert.critical-extension",
+            "cert.key-usage",
+            "cert.malformed",
+            "cert.ca-as-leaf",
         ];
         for s in scenarios("p") {
             let has_error = s
@@ -804,7 +1155,9 @@ mod tests {
                 .present
                 .iter()
                 .any(|p| ERRORS.contains(&p.as_str()));
-            assert_eq!(s.expect.exit, i32::from(has_error), "{}", s.name);
+            let unreadable = s.expect.present.iter().any(|p| p == "input.unreadable");
+            let want = if unreadable { 2 } else { i32::from(has_error) };
+            assert_eq!(s.expect.exit, want, "{}", s.name);
         }
     }
 

@@ -6,8 +6,9 @@ use crate::{Error, Result};
 use rcgen::string::Ia5String;
 use rcgen::{
     BasicConstraints, Certificate, CertificateParams, CertificateSigningRequest, CertifiedIssuer,
-    DistinguishedName, DnType, DnValue, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod,
-    KeyPair, KeyUsagePurpose, PublicKeyData, SanType, SerialNumber, SigningKey,
+    CustomExtension, DistinguishedName, DnType, DnValue, ExtendedKeyUsagePurpose, GeneralSubtree,
+    IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose, NameConstraints, PublicKeyData, SanType,
+    SerialNumber, SigningKey,
 };
 use time::macros::datetime;
 use time::OffsetDateTime;
@@ -78,6 +79,8 @@ pub struct CaSpec {
     /// A fixed subjectKeyIdentifier (to copy another CA's); `None`: derived from the key
     /// (truncated SHA-256 of the SPKI, RFC 7093 method 1).
     pub key_id: Option<Vec<u8>>,
+    /// nameConstraints permitting only these dNSName subtrees (empty: none).
+    pub permitted_dns: Vec<String>,
 }
 
 impl CaSpec {
@@ -96,7 +99,36 @@ impl CaSpec {
         if let Some(id) = &self.key_id {
             p.key_identifier_method = KeyIdMethod::PreSpecified(id.clone());
         }
+        if !self.permitted_dns.is_empty() {
+            p.name_constraints = Some(NameConstraints {
+                permitted_subtrees: self
+                    .permitted_dns
+                    .iter()
+                    .map(|d| GeneralSubtree::DnsName(d.clone()))
+                    .collect(),
+                excluded_subtrees: Vec::new(),
+            });
+        }
         p
+    }
+
+    /// A CA named `cn` (`OU=CA,O=bars-certcheck test,C=GB`) with the fixtures' CA
+    /// validity, a serial derived from `label`, and `path_len`.
+    pub fn named(cn: &str, label: &str, path_len: Option<u8>) -> Result<Self> {
+        Ok(CaSpec {
+            subject: names::ca(cn, "bars-certcheck test")?,
+            serial: serial_for(label),
+            validity: Validity::FIXTURE_CA,
+            path_len,
+            key_id: None,
+            permitted_dns: Vec::new(),
+        })
+    }
+
+    /// The same CA constrained to the permitted dNSName subtrees `dns`.
+    pub fn with_permitted_dns(mut self, dns: &[&str]) -> Self {
+        self.permitted_dns = dns.iter().map(|d| (*d).to_owned()).collect();
+        self
     }
 }
 
@@ -288,6 +320,7 @@ impl HierarchySpec {
                 validity: Validity::FIXTURE_CA,
                 path_len: None,
                 key_id: root_id,
+                permitted_dns: Vec::new(),
             },
             subca: CaSpec {
                 subject: subca,
@@ -295,6 +328,7 @@ impl HierarchySpec {
                 validity: Validity::FIXTURE_CA,
                 path_len: Some(0),
                 key_id: subca_id,
+                permitted_dns: Vec::new(),
             },
         })
     }
@@ -366,6 +400,13 @@ pub struct LeafSpec {
     pub validity: Validity,
     /// Serial number; `None`: derived by rcgen from the public key.
     pub serial: Option<SerialNumber>,
+    /// basicConstraints cA TRUE (a CA certificate used as the leaf).
+    pub is_ca: bool,
+    /// An authorityKeyIdentifier (every conforming certificate has one).
+    pub authority_key_id: bool,
+    /// An extension of no standard meaning (OID 1.3.6.1.4.1.99999.1, NULL value):
+    /// `Some(critical)`.
+    pub unknown_extension: Option<bool>,
 }
 
 impl LeafSpec {
@@ -386,7 +427,28 @@ impl LeafSpec {
             ],
             validity: Validity::FIXTURE_LEAF,
             serial: None,
+            is_ca: false,
+            authority_key_id: true,
+            unknown_extension: None,
         })
+    }
+
+    /// Make it a CA certificate (basicConstraints cA TRUE, unconstrained).
+    pub fn as_ca(mut self) -> Self {
+        self.is_ca = true;
+        self
+    }
+
+    /// Leave out the authorityKeyIdentifier.
+    pub fn without_authority_key_id(mut self) -> Self {
+        self.authority_key_id = false;
+        self
+    }
+
+    /// Add an extension no software processes, critical or not.
+    pub fn with_unknown_extension(mut self, critical: bool) -> Self {
+        self.unknown_extension = Some(critical);
+        self
     }
 
     /// A TLS client certificate like the BaRS proxy's: NHS-shaped subject, clientAuth only.
@@ -456,8 +518,18 @@ impl LeafSpec {
         p.not_before = self.validity.not_before;
         p.not_after = self.validity.not_after;
         p.serial_number = self.serial.clone();
-        p.is_ca = IsCa::ExplicitNoCa;
-        p.use_authority_key_identifier_extension = true;
+        p.is_ca = if self.is_ca {
+            IsCa::Ca(BasicConstraints::Unconstrained)
+        } else {
+            IsCa::ExplicitNoCa
+        };
+        p.use_authority_key_identifier_extension = self.authority_key_id;
+        if let Some(critical) = self.unknown_extension {
+            let mut e =
+                CustomExtension::from_oid_content(&[1, 3, 6, 1, 4, 1, 99999, 1], vec![0x05, 0x00]);
+            e.set_criticality(critical);
+            p.custom_extensions = vec![e];
+        }
         Ok(p)
     }
 }
