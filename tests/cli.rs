@@ -12,6 +12,7 @@ mod util;
 
 mod bounds;
 mod check;
+mod conformance;
 mod demo;
 mod inspect;
 mod install;
