@@ -24,7 +24,10 @@ fn expressible(tc: &Value) -> bool {
             .flatten()
             .all(|e| e == "serverAuth" || e == "clientAuth")
         && (tc["expected_peer_name"].is_null()
-            || matches!(tc["expected_peer_name"]["kind"].as_str(), Some("DNS" | "IP")))
+            || matches!(
+                tc["expected_peer_name"]["kind"].as_str(),
+                Some("DNS" | "IP")
+            ))
 }
 
 #[test]
@@ -35,8 +38,7 @@ fn the_binary_agrees_with_the_conformance_pipeline_on_a_sample() {
     )
     .unwrap();
     let exceptions: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("crates/checks/tests/limbo-exceptions.json"))
-            .unwrap(),
+        &std::fs::read_to_string(root().join("crates/checks/tests/limbo-exceptions.json")).unwrap(),
     )
     .unwrap();
     let listed: BTreeMap<&str, &str> = exceptions["exceptions"]
@@ -63,7 +65,8 @@ fn the_binary_agrees_with_the_conformance_pipeline_on_a_sample() {
             p.display().to_string()
         };
         let strs = |k: &str| -> Vec<&str> {
-            tc[k].as_array()
+            tc[k]
+                .as_array()
                 .into_iter()
                 .flatten()
                 .map(|v| v.as_str().unwrap())

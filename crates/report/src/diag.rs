@@ -251,15 +251,21 @@ pub fn render_text(r: &Report<'_>, style: &Style) -> String {
             let _ = writeln!(
                 out,
                 "  {}",
-                style.bad("✗ no complete path to a trusted root with what was given")
+                style.bad(
+                    "✗ what was given does not link the leaf to its anchor (chain.incomplete)"
+                )
             );
         }
-        match &chain.trusted_by {
-            Some(t) => {
+        match (&chain.trusted_by, chain.valid) {
+            (Some(t), true) => {
                 let _ = writeln!(out, "  trusted by: {t}");
             }
-            None => {
-                let _ = writeln!(out, "  trusted by: {}", style.bad("nothing"));
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "  trusted by: {}",
+                    style.bad("nothing (the path is not valid: see the errors below)")
+                );
             }
         }
     }
@@ -398,10 +404,11 @@ pub fn render_markdown(r: &Report<'_>, tool_version: &str) -> String {
             "\nChain from certificate {}: path {} — {}; trusted by {}.",
             chain.leaf,
             path.join(" → "),
-            if chain.complete {
-                "complete"
-            } else {
-                "**incomplete**"
+            match (chain.complete, chain.valid) {
+                (true, true) => "complete and valid",
+                (false, true) => "valid, but **incomplete** as given",
+                (true, false) => "**not valid**",
+                (false, false) => "**incomplete and not valid**",
             },
             chain
                 .trusted_by
