@@ -8,6 +8,7 @@ use std::ops::Range;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::der_parser::asn1_rs::{Any, FromDer, Oid};
 use x509_parser::extensions::{GeneralName, ParsedExtension, X509Extension};
+use x509_parser::x509::X509Name;
 
 /// A parsed X.509 certificate. Construction parses once; accessors hand out the raw DER
 /// pieces (subject, issuer, SPKI, TBS, signature) that path building compares byte for byte.
@@ -66,12 +67,16 @@ impl Certificate {
             reason: "cannot locate the signed parts".into(),
         })?;
         let tbs = &x.tbs_certificate;
+        // Every RDN, the ones after an empty RDN included (x509-parser drops them, and its
+        // raw name bytes stop there).
+        let subject = crate::name::complete_name(&tbs.subject, own);
+        let issuer = crate::name::complete_name(&tbs.issuer, own);
         let range = |inner: &[u8]| crate::asn1::range_in(own, inner).unwrap_or(0..0);
         let cert = Inner {
             der: own.to_vec(),
-            summary: summarise(&x, own),
-            subject: range(tbs.subject.as_raw()),
-            issuer: range(tbs.issuer.as_raw()),
+            summary: summarise(&x, own, &subject, &issuer),
+            subject: range(subject.as_raw()),
+            issuer: range(issuer.as_raw()),
             spki: range(tbs.subject_pki.raw),
             tbs: parts.tbs,
             signature_algorithm: parts.algorithm,
@@ -382,15 +387,20 @@ pub(crate) fn serial_hex(raw: &[u8]) -> String {
     }
 }
 
-fn summarise(x: &X509Certificate<'_>, der: &[u8]) -> CertSummary {
+fn summarise(
+    x: &X509Certificate<'_>,
+    der: &[u8],
+    subject: &X509Name<'_>,
+    issuer: &X509Name<'_>,
+) -> CertSummary {
     let tbs = &x.tbs_certificate;
     let not_before_unix = tbs.validity.not_before.timestamp();
     let not_after_unix = tbs.validity.not_after.timestamp();
     let mut s = CertSummary {
         version: tbs.version.0.saturating_add(1),
-        subject: crate::dn_to_rfc4514(&tbs.subject),
-        issuer: crate::dn_to_rfc4514(&tbs.issuer),
-        subject_cns: crate::name_common_names(&tbs.subject),
+        subject: crate::dn_to_rfc4514(subject),
+        issuer: crate::dn_to_rfc4514(issuer),
+        subject_cns: crate::name_common_names(subject),
         serial: serial_hex(tbs.raw_serial()),
         not_before: rfc3339(not_before_unix),
         not_after: rfc3339(not_after_unix),
@@ -420,7 +430,7 @@ fn summarise(x: &X509Certificate<'_>, der: &[u8]) -> CertSummary {
         crl_distribution_points: Vec::new(),
         policies: Vec::new(),
         extensions: Vec::new(),
-        self_issued: tbs.subject.as_raw() == tbs.issuer.as_raw(),
+        self_issued: subject.as_raw() == issuer.as_raw(),
     };
     let mut seen_san = false;
     for ext in tbs.extensions() {
@@ -431,7 +441,7 @@ fn summarise(x: &X509Certificate<'_>, der: &[u8]) -> CertSummary {
                 seen_san = true;
                 s.has_san = true;
                 if let ParsedExtension::SubjectAlternativeName(san) = parsed {
-                    let n = Names::from_general_names(&san.general_names);
+                    let n = Names::from_general_names(&san.general_names, der);
                     s.dns_names = n.dns;
                     s.ip_addresses = n.ip;
                     s.email_addresses = n.email;
@@ -569,7 +579,9 @@ pub(crate) struct Names {
 }
 
 impl Names {
-    pub(crate) fn from_general_names(names: &[GeneralName<'_>]) -> Names {
+    /// The names of a GeneralNames found inside `buffer` (the certificate or CSR DER, so
+    /// that a directoryName is read whole: see [`crate::parse_name`]).
+    pub(crate) fn from_general_names(names: &[GeneralName<'_>], buffer: &[u8]) -> Names {
         let mut n = Names::default();
         for g in names {
             match g {
@@ -577,9 +589,10 @@ impl Names {
                 GeneralName::RFC822Name(e) => n.email.push((*e).to_string()),
                 GeneralName::URI(u) => n.uri.push((*u).to_string()),
                 GeneralName::IPAddress(b) => n.ip.push(ip_text(b)),
-                GeneralName::DirectoryName(name) => n
-                    .other
-                    .push(format!("DirName:{}", crate::dn_to_rfc4514(name))),
+                GeneralName::DirectoryName(name) => n.other.push(format!(
+                    "DirName:{}",
+                    crate::dn_to_rfc4514(&crate::name::complete_name(name, buffer))
+                )),
                 GeneralName::OtherName(oid, _) => n.other.push(format!("othername:{oid}")),
                 GeneralName::RegisteredID(oid) => n.other.push(format!("Registered ID:{oid}")),
                 GeneralName::X400Address(_) => n.other.push("X400Name".to_string()),

@@ -1,0 +1,314 @@
+//! Certificates and CSRs with encodings RFC 5280 forbids or discourages but real and test
+//! certificates carry, read by bars-model and, where it has an opinion, by the `openssl`
+//! CLI as an independent checker (issue 12):
+//!
+//! - an empty RDN (`SET {}`) inside a Name.
+//!
+//! Each DER is built here field by field and signed with a fresh ECDSA P-256 key
+//! (aws-lc-rs), so the fixtures are exact and need no committed files. Without `openssl`
+//! on the PATH, each test still checks our side and prints `SKIPPED (openssl missing)`
+//! for the comparison.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_ASN1_SIGNING};
+use bars_model::{Certificate, Csr};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+// ---------------------------------------------------------------------------------------
+// DER building
+
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut v = vec![tag];
+    let n = content.len();
+    if n < 0x80 {
+        v.push(n as u8);
+    } else if n < 0x100 {
+        v.extend_from_slice(&[0x81, n as u8]);
+    } else {
+        v.extend_from_slice(&[0x82, (n >> 8) as u8, n as u8]);
+    }
+    v.extend_from_slice(content);
+    v
+}
+
+const CN: &[u8] = &[0x55, 0x04, 0x03];
+const C: &[u8] = &[0x55, 0x04, 0x06];
+const O: &[u8] = &[0x55, 0x04, 0x0a];
+const OU: &[u8] = &[0x55, 0x04, 0x0b];
+
+/// A one-attribute RDN with a UTF8String value.
+fn rdn(oid: &[u8], value: &str) -> Vec<u8> {
+    let atv = [tlv(0x06, oid), tlv(0x0c, value.as_bytes())].concat();
+    tlv(0x31, &tlv(0x30, &atv))
+}
+
+fn empty_rdn() -> Vec<u8> {
+    tlv(0x31, &[])
+}
+
+fn name(rdns: &[Vec<u8>]) -> Vec<u8> {
+    tlv(0x30, &rdns.concat())
+}
+
+fn utctime(text: &str) -> Vec<u8> {
+    tlv(0x17, text.as_bytes())
+}
+
+/// ecdsa-with-SHA256.
+fn ecdsa_sha256() -> Vec<u8> {
+    tlv(
+        0x30,
+        &tlv(0x06, &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02]),
+    )
+}
+
+struct Signer {
+    key: EcdsaKeyPair,
+}
+
+impl Signer {
+    fn new() -> Signer {
+        Signer {
+            key: EcdsaKeyPair::generate(&ECDSA_P256_SHA256_ASN1_SIGNING).expect("P-256 key"),
+        }
+    }
+
+    fn spki(&self) -> Vec<u8> {
+        let alg = [
+            tlv(0x06, &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01]),
+            tlv(0x06, &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07]),
+        ]
+        .concat();
+        let point = [&[0u8][..], self.key.public_key().as_ref()].concat();
+        tlv(0x30, &[tlv(0x30, &alg), tlv(0x03, &point)].concat())
+    }
+
+    /// `SEQUENCE { tbs, ecdsa-with-SHA256, BIT STRING signature }`.
+    fn sign(&self, tbs: Vec<u8>) -> Vec<u8> {
+        let sig = self
+            .key
+            .sign(&SystemRandom::new(), &tbs)
+            .expect("signature");
+        let bits = [&[0u8][..], sig.as_ref()].concat();
+        tlv(0x30, &[tbs, ecdsa_sha256(), tlv(0x03, &bits)].concat())
+    }
+}
+
+struct CertSpec {
+    issuer: Vec<u8>,
+    subject: Vec<u8>,
+    not_before: Vec<u8>,
+    not_after: Vec<u8>,
+    /// The contents of the SAN's GeneralNames SEQUENCE.
+    san: Option<Vec<u8>>,
+}
+
+impl CertSpec {
+    fn new() -> CertSpec {
+        CertSpec {
+            issuer: name(&[rdn(CN, "Test CA")]),
+            subject: name(&[rdn(CN, "host.example")]),
+            not_before: utctime("240101000000Z"),
+            not_after: utctime("340101000000Z"),
+            san: None,
+        }
+    }
+
+    /// The TBSCertificate DER.
+    fn tbs(&self, signer: &Signer) -> Vec<u8> {
+        let mut tbs = [
+            tlv(0xa0, &tlv(0x02, &[0x02])),
+            tlv(0x02, &[0x01]),
+            ecdsa_sha256(),
+            self.issuer.clone(),
+            tlv(
+                0x30,
+                &[self.not_before.clone(), self.not_after.clone()].concat(),
+            ),
+            self.subject.clone(),
+            signer.spki(),
+        ]
+        .concat();
+        if let Some(san) = &self.san {
+            let ext = [tlv(0x06, &[0x55, 0x1d, 0x11]), tlv(0x04, &tlv(0x30, san))].concat();
+            tbs.extend(tlv(0xa3, &tlv(0x30, &tlv(0x30, &ext))));
+        }
+        tlv(0x30, &tbs)
+    }
+
+    fn build(&self, signer: &Signer) -> Vec<u8> {
+        signer.sign(self.tbs(signer))
+    }
+}
+
+fn read(der: &[u8]) -> Certificate {
+    Certificate::from_der(der).unwrap_or_else(|e| panic!("refused: {e}"))
+}
+
+// ---------------------------------------------------------------------------------------
+// openssl
+
+/// `openssl <args>` over `stdin`; `None` (after a loud line) when openssl is not installed.
+fn openssl(args: &[&str], stdin: &[u8]) -> Option<Vec<u8>> {
+    let child = Command::new("openssl")
+        .args(args)
+        .env("OPENSSL_CONF", "/dev/null")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            println!("SKIPPED (openssl missing): openssl {}", args.join(" "));
+            return None;
+        }
+        Err(e) => panic!("cannot run openssl: {e}"),
+    };
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("writing to openssl");
+    let out = child.wait_with_output().expect("openssl");
+    assert!(
+        out.status.success(),
+        "openssl {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(out.stdout)
+}
+
+/// The value of `key=` on openssl's output lines, as text.
+fn field(out: &[u8], key: &str) -> String {
+    let text = String::from_utf8(out.to_vec()).expect("UTF-8 from openssl");
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{key}=")))
+        .unwrap_or_else(|| panic!("no {key}= in {text:?}"))
+        .to_string()
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. Empty RDNs
+
+#[test]
+fn an_empty_rdn_keeps_the_rdns_after_it() {
+    let signer = Signer::new();
+    let mut spec = CertSpec::new();
+    spec.subject = name(&[
+        rdn(C, "GB"),
+        empty_rdn(),
+        rdn(O, "Org"),
+        rdn(CN, "BaRS-INT-X26.supplier.thirdparty.nhs.uk"),
+    ]);
+    spec.issuer = name(&[empty_rdn(), rdn(O, "NHS"), empty_rdn(), rdn(CN, "Test CA")]);
+    let der = spec.build(&signer);
+    let cert = read(&der);
+    let s = cert.summary();
+    assert_eq!(
+        s.subject,
+        "CN=BaRS-INT-X26.supplier.thirdparty.nhs.uk,O=Org,C=GB"
+    );
+    assert_eq!(s.issuer, "CN=Test CA,O=NHS");
+    assert_eq!(
+        s.subject_cns,
+        vec!["BaRS-INT-X26.supplier.thirdparty.nhs.uk"]
+    );
+    // The raw names are the whole Names (path building compares them byte for byte).
+    assert_eq!(cert.subject_der(), &spec.subject[..]);
+    assert_eq!(cert.issuer_der(), &spec.issuer[..]);
+    let (_, again) = bars_model::parse_name(cert.subject_der()).expect("name");
+    assert_eq!(bars_model::name_common_names(&again), s.subject_cns);
+
+    let Some(out) = openssl(
+        &[
+            "x509",
+            "-inform",
+            "DER",
+            "-noout",
+            "-subject",
+            "-issuer",
+            "-nameopt",
+            "RFC2253,-esc_msb",
+        ],
+        &der,
+    ) else {
+        return;
+    };
+    assert_eq!(field(&out, "subject"), s.subject);
+    assert_eq!(field(&out, "issuer"), s.issuer);
+}
+
+#[test]
+fn an_empty_rdn_does_not_make_different_names_equal() {
+    // Before the fix both names were cut at the empty RDN to the same bytes: the
+    // certificate looked self-issued and its issuer's name matched any "C=GB, {}, …".
+    let signer = Signer::new();
+    let mut spec = CertSpec::new();
+    spec.subject = name(&[rdn(C, "GB"), empty_rdn(), rdn(CN, "leaf.example")]);
+    spec.issuer = name(&[rdn(C, "GB"), empty_rdn(), rdn(CN, "ca00.example")]);
+    let cert = read(&spec.build(&signer));
+    assert!(!cert.summary().self_issued);
+    assert_ne!(cert.subject_der(), cert.issuer_der());
+    assert_eq!(cert.summary().issuer, "CN=ca00.example,C=GB");
+
+    // Same name on both sides: self-issued, and the signature checks against itself.
+    spec.issuer = spec.subject.clone();
+    let cert = read(&spec.build(&signer));
+    assert!(cert.summary().self_issued);
+    cert.verify_issued_by(&cert).expect("self-signed");
+}
+
+#[test]
+fn a_csr_with_an_empty_rdn_shows_the_fields_after_it() {
+    // csr.extra-fields must see O and OU even when an empty RDN comes first.
+    let signer = Signer::new();
+    let subject = name(&[
+        rdn(CN, "BaRS-INT-X26.supplier.thirdparty.nhs.uk"),
+        empty_rdn(),
+        rdn(O, "Extra"),
+        rdn(OU, "More"),
+    ]);
+    let cri = tlv(
+        0x30,
+        &[tlv(0x02, &[0x00]), subject, signer.spki(), tlv(0xa0, &[])].concat(),
+    );
+    let der = signer.sign(cri);
+    let csr = Csr::from_der(&der).unwrap_or_else(|e| panic!("refused: {e}"));
+    let s = &csr.summary;
+    assert_eq!(
+        s.subject,
+        "OU=More,O=Extra,CN=BaRS-INT-X26.supplier.thirdparty.nhs.uk"
+    );
+    assert_eq!(s.subject_attributes.len(), 3);
+    assert_eq!(
+        s.subject_cns,
+        vec!["BaRS-INT-X26.supplier.thirdparty.nhs.uk"]
+    );
+    assert!(s.signature_valid, "{:?}", s.signature_error);
+
+    let Some(out) = openssl(
+        &[
+            "req",
+            "-inform",
+            "DER",
+            "-noout",
+            "-subject",
+            "-nameopt",
+            "RFC2253,-esc_msb",
+        ],
+        &der,
+    ) else {
+        return;
+    };
+    assert_eq!(field(&out, "subject"), s.subject);
+}
