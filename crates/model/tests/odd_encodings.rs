@@ -2,7 +2,9 @@
 //! certificates carry, read by bars-model and, where it has an opinion, by the `openssl`
 //! CLI as an independent checker (issue 12):
 //!
-//! - an empty RDN (`SET {}`) inside a Name.
+//! - an empty RDN (`SET {}`) inside a Name;
+//! - validity times x509-parser refuses: fractional seconds, an offset, no `Z`, a comma,
+//!   UTCTime without seconds.
 //!
 //! Each DER is built here field by field and signed with a fresh ECDSA P-256 key
 //! (aws-lc-rs), so the fixtures are exact and need no committed files. Without `openssl`
@@ -56,6 +58,10 @@ fn empty_rdn() -> Vec<u8> {
 
 fn name(rdns: &[Vec<u8>]) -> Vec<u8> {
     tlv(0x30, &rdns.concat())
+}
+
+fn gtime(text: &str) -> Vec<u8> {
+    tlv(0x18, text.as_bytes())
 }
 
 fn utctime(text: &str) -> Vec<u8> {
@@ -197,6 +203,20 @@ fn field(out: &[u8], key: &str) -> String {
         .to_string()
 }
 
+/// openssl's notBefore/notAfter (`-dateopt iso_8601`: `2024-01-01 12:34:56.789Z`) as Unix
+/// seconds with the fraction dropped; `None` for `Bad time value`.
+fn openssl_time(value: &str) -> Option<i64> {
+    if value == "Bad time value" {
+        return None;
+    }
+    let (whole, _fraction) = value.split_once('.').unwrap_or((value, ""));
+    let whole = whole.trim_end_matches('Z');
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    let t = time::PrimitiveDateTime::parse(whole, &fmt)
+        .unwrap_or_else(|e| panic!("openssl date {value:?}: {e}"));
+    Some(t.assume_utc().unix_timestamp())
+}
+
 // ---------------------------------------------------------------------------------------
 // 1. Empty RDNs
 
@@ -311,4 +331,190 @@ fn a_csr_with_an_empty_rdn_shows_the_fields_after_it() {
         return;
     };
     assert_eq!(field(&out, "subject"), s.subject);
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. Validity times
+
+/// Reads a certificate with these two times; checks our dates against `expected` (RFC
+/// 3339) and against openssl where openssl can read the time. Returns the certificate.
+fn check_times(not_before: Vec<u8>, not_after: Vec<u8>, expected: (&str, &str)) -> Certificate {
+    let signer = Signer::new();
+    let mut spec = CertSpec::new();
+    spec.not_before = not_before;
+    spec.not_after = not_after;
+    spec.san = Some(tlv(0x82, b"host.example"));
+    let der = spec.build(&signer);
+    let cert = read(&der);
+    let s = cert.summary();
+    assert_eq!((s.not_before.as_str(), s.not_after.as_str()), expected);
+    assert_eq!(bars_model::rfc3339(s.not_before_unix), s.not_before);
+    assert_eq!(bars_model::rfc3339(s.not_after_unix), s.not_after);
+    // Everything else is the original certificate's: its bytes, its signature, its SAN.
+    assert_eq!(cert.der(), &der[..]);
+    assert_eq!(s.sha256, bars_model::sha256_hex(&der));
+    assert_eq!(s.subject, "CN=host.example");
+    assert_eq!(s.dns_names, vec!["host.example"]);
+    assert_eq!(cert.subject_der(), &spec.subject[..]);
+    cert.verify_issued_by(&cert)
+        .expect("the signature over the original TBS verifies");
+    let parsed = cert.parsed().expect("x509-parser's view");
+    assert_eq!(parsed.validity().not_before.timestamp(), s.not_before_unix);
+    assert_eq!(parsed.validity().not_after.timestamp(), s.not_after_unix);
+
+    if let Some(out) = openssl(
+        &[
+            "x509", "-inform", "DER", "-noout", "-dates", "-dateopt", "iso_8601",
+        ],
+        &der,
+    ) {
+        for (key, ours) in [
+            ("notBefore", s.not_before_unix),
+            ("notAfter", s.not_after_unix),
+        ] {
+            let theirs = field(&out, key);
+            match openssl_time(&theirs) {
+                Some(t) => assert_eq!(t, ours, "{key}: openssl {theirs}, ours {ours}"),
+                None => println!("openssl has no opinion on {key}: {theirs}"),
+            }
+        }
+    }
+    cert
+}
+
+#[test]
+fn fractional_seconds_keep_the_whole_second() {
+    // Up to three digits x509-parser reads; more made it refuse the whole certificate.
+    check_times(
+        gtime("20240101123456.789Z"),
+        gtime("20341231235959.999Z"),
+        ("2024-01-01T12:34:56Z", "2034-12-31T23:59:59Z"),
+    );
+    check_times(
+        gtime("20240101123456.5Z"),
+        gtime("20341231235959.1Z"),
+        ("2024-01-01T12:34:56Z", "2034-12-31T23:59:59Z"),
+    );
+    let cert = check_times(
+        gtime("20240101123456.123456Z"),
+        gtime("20491231235959.9999999Z"),
+        ("2024-01-01T12:34:56Z", "2049-12-31T23:59:59Z"),
+    );
+    assert_eq!(cert.summary().not_after_unix, 2_524_607_999);
+}
+
+#[test]
+fn a_generalized_time_without_z_is_read_as_utc() {
+    // openssl 3.0 prints "Bad time value" for these (no opinion); we take them as UTC.
+    let cert = check_times(
+        gtime("20240101123456"),
+        gtime("20341231235959"),
+        ("2024-01-01T12:34:56Z", "2034-12-31T23:59:59Z"),
+    );
+    assert_eq!(cert.summary().not_after_unix, 2_051_222_399);
+    check_times(
+        gtime("20240101123456.5"),
+        gtime("20341231235959,25"),
+        ("2024-01-01T12:34:56Z", "2034-12-31T23:59:59Z"),
+    );
+    // UTCTime with no zone (x509-parser reads an offset itself, but not this).
+    check_times(
+        utctime("240101123456"),
+        utctime("3412312359"),
+        ("2024-01-01T12:34:56Z", "2034-12-31T23:59:00Z"),
+    );
+    // One odd time beside a normal one.
+    check_times(
+        utctime("240101000000Z"),
+        gtime("20341231235959"),
+        ("2024-01-01T00:00:00Z", "2034-12-31T23:59:59Z"),
+    );
+}
+
+#[test]
+fn a_time_with_an_offset_is_converted_to_utc() {
+    check_times(
+        gtime("20240101123456+0130"),
+        gtime("20341231235959-0200"),
+        ("2024-01-01T11:04:56Z", "2035-01-01T01:59:59Z"),
+    );
+    // (x509-parser reads UTCTime offsets itself.)
+    check_times(
+        utctime("240101000000+0100"),
+        utctime("3401010000-0030"),
+        ("2023-12-31T23:00:00Z", "2034-01-01T00:30:00Z"),
+    );
+    // UTCTime without seconds (x509-parser reads the Z form itself).
+    check_times(
+        utctime("2401011234Z"),
+        utctime("491231235959Z"),
+        ("2024-01-01T12:34:00Z", "2049-12-31T23:59:59Z"),
+    );
+}
+
+#[test]
+fn an_unreadable_time_is_still_refused() {
+    let signer = Signer::new();
+    for bad in [
+        gtime("2024010112"),           // no minutes
+        gtime("20240101123456Q"),      // stray character
+        gtime("20240230123456"),       // 30 February
+        gtime("20240101243456"),       // hour 24
+        gtime("20240101123460Z"),      // leap second
+        gtime("20240101123456+1300"),  // offset beyond openssl's 12 hours
+        gtime("20240101123456+01"),    // short offset
+        utctime("240101000000.5Z"),    // fraction in a UTCTime
+        tlv(0x04, b"20240101123456Z"), // not a time at all
+    ] {
+        let mut spec = CertSpec::new();
+        spec.not_after = bad.clone();
+        let der = spec.build(&signer);
+        let err = Certificate::from_der(&der).expect_err(&String::from_utf8_lossy(&bad));
+        assert!(err.to_string().contains("date"), "{err}");
+    }
+}
+
+#[test]
+fn a_time_repair_never_accepts_another_defect() {
+    let signer = Signer::new();
+    let mut spec = CertSpec::new();
+    spec.not_after = gtime("20341231235959");
+    let tbs = spec.tbs(&signer);
+    // The TBS length in a non-minimal long form (BER, not DER): x509-parser refuses it,
+    // and re-encoding the lengths must not quietly repair it.
+    let mut ber_tbs = vec![0x30, 0x82, 0x00];
+    assert_eq!(tbs[1], 0x81, "this TBS has a one-byte long-form length");
+    let len = tbs.len() - 3;
+    assert!(len < 0x100);
+    ber_tbs.push(len as u8);
+    ber_tbs.extend_from_slice(&tbs[3..]);
+    let der = signer.sign(ber_tbs);
+    assert!(Certificate::from_der(&der).is_err());
+    // The same certificate with DER lengths is read.
+    assert!(Certificate::from_der(&signer.sign(tbs)).is_ok());
+}
+
+#[test]
+fn mutated_odd_certificates_never_panic() {
+    let signer = Signer::new();
+    let mut spec = CertSpec::new();
+    spec.subject = name(&[rdn(C, "GB"), empty_rdn(), rdn(CN, "x")]);
+    spec.not_before = gtime("20240101123456.5");
+    spec.not_after = gtime("20341231235959+0100");
+    spec.san = Some([tlv(0x82, b"caf\xc3\xa9"), tlv(0x82, b"x\xe9")].concat());
+    let base = spec.build(&signer);
+    let mut read_ok = 0;
+    for pos in 0..base.len() {
+        for v in [0x00u8, 0x2b, 0x2e, 0x30, 0x5a, 0x7f, 0x80, 0xff] {
+            let mut m = base.clone();
+            m[pos] = v;
+            if let Ok(c) = Certificate::from_der(&m) {
+                let _ = c.parsed();
+                let _ = c.summary().subject.len();
+                read_ok += 1;
+            }
+            let _ = Certificate::from_der(&m[..pos]);
+        }
+    }
+    assert!(read_ok > 100, "only {read_ok} mutants read");
 }
