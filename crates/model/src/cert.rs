@@ -334,7 +334,10 @@ pub struct CertSummary {
     pub sha1: String,
     /// SHA-256 of the DER, lowercase hex.
     pub sha256: String,
-    /// dNSName SANs, as encoded.
+    /// dNSName SANs: each byte that is printable ASCII other than `\` as itself, every
+    /// other byte (UTF-8, Latin-1, a control character, a space, a backslash) as `\xHH`,
+    /// so that such a name is seen and never equals or matches a host name (an escaped
+    /// name always holds a `\`, which no host name can).
     pub dns_names: Vec<String>,
     /// iPAddress SANs, textual (v4 dotted, v6 RFC 5952).
     pub ip_addresses: Vec<String>,
@@ -709,12 +712,17 @@ pub(crate) struct Names {
 
 impl Names {
     /// The names of a GeneralNames found inside `buffer` (the certificate or CSR DER, so
-    /// that a directoryName is read whole: see [`crate::parse_name`]).
+    /// that a directoryName is read whole: see [`crate::parse_name`]). A dNSName is shown
+    /// with [`crate::name::dns_name_text`] (any byte not printable ASCII, or `\`, as
+    /// `\xHH`), including one x509-parser gives up on (not UTF-8: `Invalid` with tag 2).
     pub(crate) fn from_general_names(names: &[GeneralName<'_>], buffer: &[u8]) -> Names {
         let mut n = Names::default();
         for g in names {
             match g {
-                GeneralName::DNSName(d) => n.dns.push((*d).to_string()),
+                GeneralName::DNSName(d) => n.dns.push(crate::name::dns_name_text(d.as_bytes())),
+                GeneralName::Invalid(tag, bytes) if tag.0 == 2 => {
+                    n.dns.push(crate::name::dns_name_text(bytes))
+                }
                 GeneralName::RFC822Name(e) => n.email.push((*e).to_string()),
                 GeneralName::URI(u) => n.uri.push((*u).to_string()),
                 GeneralName::IPAddress(b) => n.ip.push(ip_text(b)),

@@ -118,6 +118,31 @@ pub(crate) fn name_attributes(name: &X509Name<'_>) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A dNSName as shown: each byte that is printable ASCII other than `\` (0x21–0x7E: all
+/// of every host name, and of the ASCII junk that is not one) as itself, every other byte
+/// as `\xHH` (two uppercase hex digits): UTF-8 `café` is `caf\xC3\xA9`, Latin-1
+/// `café` is `caf\xE9`, a space `\x20`, a backslash `\x5C`.
+///
+/// Byte by byte, not character by character, because a dNSName is an IA5String and its
+/// bytes may be in any encoding, or none; openssl's `-ext subjectAltName` output is the
+/// closest reference and prints the bytes as they are (UTF-8 shows as `é`, Latin-1 as a
+/// broken character), so each `\xHH` here is exactly one byte of openssl's line. The
+/// escaped form always holds a backslash, which no host name (letters, digits, `-`, `.`,
+/// and the `*` and `_` some certificates use) can hold, so it never equals, or matches, a
+/// valid host name, and unescaping is unambiguous.
+pub(crate) fn dns_name_text(bytes: &[u8]) -> String {
+    let plain = |b: u8| (0x21..=0x7e).contains(&b) && b != b'\\';
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        if plain(b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
 /// DER of the PKCS#9 emailAddress OID 1.2.840.113549.1.9.1 (content octets).
 const OID_EMAIL: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01];
 
@@ -770,6 +795,34 @@ mod tests {
         assert_eq!(n, x);
         assert_eq!(dn_to_rfc4514(&n), "CN=a");
         assert_eq!(name_common_names(&n), vec!["a"]);
+    }
+
+    #[test]
+    fn an_escaped_dns_name_never_equals_a_host_name() {
+        let host_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '*' | '_');
+        for b in 0..=255u8 {
+            let bytes = [b'a', b, b'.', b'e', b'x'];
+            let shown = dns_name_text(&bytes);
+            if (0x21..=0x7e).contains(&b) && b != b'\\' {
+                assert_eq!(shown.as_bytes(), &bytes[..], "byte {b:#04x}");
+            } else {
+                assert_eq!(shown, format!("a\\x{b:02X}.ex"));
+                assert!(!shown.chars().all(host_char), "{shown}");
+            }
+            assert!(shown.is_ascii());
+        }
+        assert_eq!(
+            dns_name_text(b"caf\xc3\xa9.example"),
+            "caf\\xC3\\xA9.example"
+        );
+        assert_eq!(dns_name_text(b"x\xe9y.example"), "x\\xE9y.example");
+        assert_eq!(dns_name_text(b"a\\x41.example"), "a\\x5Cx41.example");
+        assert_eq!(dns_name_text(b"\0"), "\\x00");
+        assert_eq!(dns_name_text(b""), "");
+        assert_eq!(
+            dns_name_text(b"*.BaRS-INT-X26.nhs.uk"),
+            "*.BaRS-INT-X26.nhs.uk"
+        );
     }
 
     #[test]

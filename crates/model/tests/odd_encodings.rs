@@ -4,7 +4,8 @@
 //!
 //! - an empty RDN (`SET {}`) inside a Name;
 //! - validity times x509-parser refuses: fractional seconds, an offset, no `Z`, a comma,
-//!   UTCTime without seconds.
+//!   UTCTime without seconds;
+//! - dNSName SANs holding bytes outside printable ASCII.
 //!
 //! Each DER is built here field by field and signed with a fresh ECDSA P-256 key
 //! (aws-lc-rs), so the fixtures are exact and need no committed files. Without `openssl`
@@ -517,4 +518,85 @@ fn mutated_odd_certificates_never_panic() {
         }
     }
     assert!(read_ok > 100, "only {read_ok} mutants read");
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. dNSName SANs outside ASCII
+
+/// `\xHH` back to bytes (the inverse of the display form).
+fn unescape(shown: &str) -> Vec<u8> {
+    let b = shown.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            assert_eq!(b[i + 1], b'x', "{shown}");
+            let hex = std::str::from_utf8(&b[i + 2..i + 4]).expect("hex");
+            out.push(u8::from_str_radix(hex, 16).expect("hex digits"));
+            i += 4;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn a_non_ascii_dns_name_is_shown_escaped() {
+    let signer = Signer::new();
+    let raw: Vec<&[u8]> = vec![
+        b"caf\xc3\xa9.example",    // UTF-8 (x509-parser passed it through as is)
+        b"ok.example",             // plain
+        b"x\xe9y.example",         // Latin-1 (x509-parser gave up: hidden before)
+        b"a\\x41.example",         // a literal backslash: must not read as an escape
+        b"sp ace.example\x7f\x01", // a space, DEL and a control character
+    ];
+    let mut spec = CertSpec::new();
+    spec.san = Some(
+        raw.iter()
+            .map(|d| tlv(0x82, d))
+            .collect::<Vec<_>>()
+            .concat(),
+    );
+    let der = spec.build(&signer);
+    let cert = read(&der);
+    let s = cert.summary();
+    assert_eq!(
+        s.dns_names,
+        vec![
+            "caf\\xC3\\xA9.example",
+            "ok.example",
+            "x\\xE9y.example",
+            "a\\x5Cx41.example",
+            "sp\\x20ace.example\\x7F\\x01",
+        ]
+    );
+    assert!(s.other_names.is_empty(), "{:?}", s.other_names);
+    for (shown, bytes) in s.dns_names.iter().zip(&raw) {
+        assert_eq!(&unescape(shown), bytes);
+        assert!(shown.is_ascii());
+    }
+
+    // openssl prints the bytes as they are: each of ours, unescaped, is one of its names.
+    let Some(out) = openssl(
+        &["x509", "-inform", "DER", "-noout", "-ext", "subjectAltName"],
+        &der,
+    ) else {
+        return;
+    };
+    let line = out
+        .split(|b| *b == b'\n')
+        .find(|l| l.trim_ascii_start().starts_with(b"DNS:"))
+        .expect("a DNS line")
+        .trim_ascii();
+    let theirs: Vec<Vec<u8>> = line
+        .split(|b| *b == b',')
+        .map(|part| {
+            let part = part.strip_prefix(b" ").unwrap_or(part);
+            part.strip_prefix(b"DNS:").expect("DNS:").to_vec()
+        })
+        .collect();
+    let ours: Vec<Vec<u8>> = s.dns_names.iter().map(|d| unescape(d)).collect();
+    assert_eq!(theirs, ours);
 }
