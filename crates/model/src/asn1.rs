@@ -2,7 +2,7 @@
 //! parent (byte ranges), the three parts of a signed structure, OID names.
 
 use std::ops::Range;
-use x509_parser::der_parser::asn1_rs::{Any, FromDer, Oid};
+use x509_parser::der_parser::asn1_rs::{Any, Class, FromDer, Oid, Tag};
 
 /// The byte range `inner` occupies inside `outer`, when it is a sub-slice of it.
 pub(crate) fn range_in(outer: &[u8], inner: &[u8]) -> Option<Range<usize>> {
@@ -42,6 +42,148 @@ pub(crate) fn signed_parts(der: &[u8]) -> Option<SignedParts> {
         algorithm: range_in(der, alg)?,
         signature: range_in(der, sig)?,
     })
+}
+
+/// A DER TLV: a one-byte `tag`, the minimal definite length, `content`.
+pub(crate) fn der_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let len = content.len();
+    let mut out = Vec::with_capacity(len.saturating_add(10));
+    out.push(tag);
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|&&b| b == 0).count();
+        let significant = bytes.get(skip..).unwrap_or_default();
+        out.push(0x80 | significant.len() as u8);
+        out.extend_from_slice(significant);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// Unix seconds of an X.509 `Time` (the UTCTime or GeneralizedTime TLV `time`), read from
+/// its bytes more leniently than x509-parser, for the forms openssl reads and x509-parser
+/// refuses (RFC 5280 §4.1.2.5 forbids all but `YYMMDDHHMMSSZ` and `YYYYMMDDHHMMSSZ`, but
+/// real and test certificates carry the others):
+///
+/// - UTCTime `YYMMDDHHMM[SS]` (`YY` below 50 is 20YY, else 19YY), GeneralizedTime
+///   `YYYYMMDDHHMM[SS[.f…]]`: seconds may be left out, as openssl allows;
+/// - fractional seconds (`.` or `,` and any number of digits) after the seconds: dropped,
+///   so the time is the whole second it falls in (openssl prints `12:34:56.789`, we say
+///   `12:34:56`; x509-parser refuses more than three digits);
+/// - then `Z`, or an offset `+HHMM`/`-HHMM` (hours up to 12, as openssl), which is
+///   subtracted to give UTC;
+/// - or nothing: a local time with no offset (X.680 §46.3 a), which has no defined UTC
+///   instant. It is taken as UTC, the only zone a certificate means. This is *not* what
+///   openssl 3.0 does: `openssl x509 -dates` prints `Bad time value` for it and
+///   verification fails ("format error in certificate's notBefore field"); rustls-webpki
+///   refuses it too, so the path verdict is unaffected, and the dates shown are the
+///   likeliest reading.
+///
+/// Month, day (against the month's length), hour 0–23, minute and second 0–59 are checked;
+/// anything else (a stray character, a short field, `24` hours, a leap second) is `None`.
+pub(crate) fn lenient_time(time: &[u8]) -> Option<i64> {
+    let (_, any) = Any::from_der(time).ok()?;
+    if any.class() != Class::Universal || any.header.is_constructed() {
+        return None;
+    }
+    let text = any.data;
+    let (year, rest) = match any.tag() {
+        Tag::UtcTime => {
+            let (yy, rest) = two_digits(text)?;
+            (if yy < 50 { 2000 + yy } else { 1900 + yy }, rest)
+        }
+        Tag::GeneralizedTime => {
+            let (hi, rest) = two_digits(text)?;
+            let (lo, rest) = two_digits(rest)?;
+            (hi * 100 + lo, rest)
+        }
+        _ => return None,
+    };
+    let (month, rest) = two_digits(rest)?;
+    let (day, rest) = two_digits(rest)?;
+    let (hour, rest) = two_digits(rest)?;
+    let (minute, mut rest) = two_digits(rest)?;
+    let mut second = 0;
+    if let Some((s, r)) = two_digits(rest) {
+        second = s;
+        rest = r;
+        if any.tag() == Tag::GeneralizedTime {
+            if let Some((b'.' | b',', r)) = rest.split_first() {
+                let digits = r.iter().take_while(|b| b.is_ascii_digit()).count();
+                if digits == 0 {
+                    return None;
+                }
+                rest = r.get(digits..)?;
+            }
+        }
+    }
+    let offset_minutes: i32 = match rest {
+        [] | [b'Z'] => 0,
+        [sign @ (b'+' | b'-'), zone @ ..] => {
+            let (hh, r) = two_digits(zone)?;
+            let (mm, r) = two_digits(r)?;
+            if !r.is_empty() || hh > 12 || mm > 59 {
+                return None;
+            }
+            let m = i32::try_from(hh * 60 + mm).ok()?;
+            if *sign == b'-' {
+                -m
+            } else {
+                m
+            }
+        }
+        _ => return None,
+    };
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let date = time::Date::from_calendar_date(
+        i32::try_from(year).ok()?,
+        time::Month::try_from(u8::try_from(month).ok()?).ok()?,
+        u8::try_from(day).ok()?,
+    )
+    .ok()?;
+    let clock = time::Time::from_hms(
+        u8::try_from(hour).ok()?,
+        u8::try_from(minute).ok()?,
+        u8::try_from(second).ok()?,
+    )
+    .ok()?;
+    let local = time::PrimitiveDateTime::new(date, clock)
+        .assume_utc()
+        .unix_timestamp();
+    local.checked_sub(i64::from(offset_minutes) * 60)
+}
+
+/// Two ASCII digits at the start of `bytes`, as a number, and what follows.
+fn two_digits(bytes: &[u8]) -> Option<(u32, &[u8])> {
+    match bytes {
+        [a, b, rest @ ..] if a.is_ascii_digit() && b.is_ascii_digit() => {
+            Some((u32::from(a - b'0') * 10 + u32::from(b - b'0'), rest))
+        }
+        _ => None,
+    }
+}
+
+/// `YYYYMMDDHHMMSSZ` GeneralizedTime TLV of Unix seconds (RFC 5280's form), when the
+/// year is 0000–9999.
+pub(crate) fn generalized_time_der(unix: i64) -> Option<Vec<u8>> {
+    let t = time::OffsetDateTime::from_unix_timestamp(unix).ok()?;
+    if !(0..=9999).contains(&t.year()) {
+        return None;
+    }
+    let text = format!(
+        "{:04}{:02}{:02}{:02}{:02}{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
+    Some(der_tlv(0x18, text.as_bytes()))
 }
 
 /// Dotted form of an OID.
@@ -202,6 +344,110 @@ mod tests {
         assert_eq!(uint_bits(&[0x01, 0xff]), 9);
         assert_eq!(uint_bits(&[0, 0]), 0);
         assert_eq!(uint_bits(&[]), 0);
+    }
+
+    fn utc(s: &str) -> Vec<u8> {
+        der_tlv(0x17, s.as_bytes())
+    }
+    fn gen(s: &str) -> Vec<u8> {
+        der_tlv(0x18, s.as_bytes())
+    }
+
+    #[test]
+    fn lenient_times_read_what_openssl_reads() {
+        // 2024-01-01T12:34:56Z
+        let t = 1_704_112_496;
+        for (time, want) in [
+            (gen("20240101123456Z"), t),
+            (gen("20240101123456.789Z"), t),
+            (gen("20240101123456.123456789Z"), t),
+            (gen("20240101123456,5Z"), t),
+            (gen("20240101123456"), t),
+            (gen("20240101123456.5"), t),
+            (gen("20240101123456+0130"), t - 5400),
+            (gen("20240101123456-1200"), t + 43200),
+            (gen("202401011234Z"), t - 56),
+            (gen("202401011234"), t - 56),
+            (utc("240101123456Z"), t),
+            (utc("240101123456"), t),
+            (utc("2401011234Z"), t - 56),
+            (utc("240101123456+0000"), t),
+            (utc("500101000000Z"), -631_152_000),
+            (utc("491231235959Z"), 2_524_607_999),
+            (gen("99991231235959Z"), 253_402_300_799),
+            (gen("00000101000000Z"), -62_167_219_200),
+            (gen("20240229000000Z"), 1_709_164_800),
+        ] {
+            assert_eq!(
+                lenient_time(&time),
+                Some(want),
+                "{:?}",
+                String::from_utf8_lossy(&time)
+            );
+        }
+    }
+
+    #[test]
+    fn lenient_times_refuse_what_has_no_reading() {
+        for time in [
+            gen(""),
+            gen("2024"),
+            gen("2024010112"),
+            gen("20240101123456Q"),
+            gen("20240101123456.Z"),
+            gen("20240101123456.5.5Z"),
+            gen("2024010112345Z"),
+            gen("20230229000000Z"),
+            gen("20241301000000Z"),
+            gen("20240001000000Z"),
+            gen("20240100000000Z"),
+            gen("20240101240000Z"),
+            gen("20240101126000Z"),
+            gen("20240101123460Z"),
+            gen("20240101123456+1300"),
+            gen("20240101123456+0160"),
+            gen("20240101123456+01"),
+            gen("20240101123456+01000"),
+            gen("20240101123456Z "),
+            gen("２0240101123456Z"),
+            utc("240101123456.5Z"),
+            der_tlv(0x04, b"20240101123456Z"),
+            der_tlv(0x38, b"20240101123456Z"),
+            der_tlv(0x98, b"20240101123456Z"),
+            vec![0x18, 0x0f, b'2'],
+            vec![],
+        ] {
+            assert_eq!(
+                lenient_time(&time),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(&time)
+            );
+        }
+    }
+
+    #[test]
+    fn generalized_time_der_round_trips() {
+        for t in [0, 1_704_112_496, -62_167_219_200, 253_402_300_799] {
+            let der = generalized_time_der(t).expect("in range");
+            assert_eq!(lenient_time(&der), Some(t));
+            assert_eq!(der.len(), 17);
+        }
+        assert_eq!(generalized_time_der(-62_167_219_201), None);
+        assert_eq!(generalized_time_der(253_402_300_800), None);
+        assert_eq!(generalized_time_der(i64::MAX), None);
+    }
+
+    #[test]
+    fn der_tlv_uses_minimal_lengths() {
+        assert_eq!(der_tlv(0x30, &[]), vec![0x30, 0x00]);
+        assert_eq!(der_tlv(0x04, &[7; 0x7f])[..2], [0x04, 0x7f]);
+        assert_eq!(der_tlv(0x04, &[7; 0x80])[..3], [0x04, 0x81, 0x80]);
+        assert_eq!(der_tlv(0x04, &[7; 0x100])[..4], [0x04, 0x82, 0x01, 0x00]);
+        assert_eq!(
+            der_tlv(0x04, &[7; 0x10000])[..5],
+            [0x04, 0x83, 0x01, 0x00, 0x00]
+        );
     }
 
     #[test]

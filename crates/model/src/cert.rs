@@ -8,6 +8,7 @@ use std::ops::Range;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::der_parser::asn1_rs::{Any, FromDer, Oid};
 use x509_parser::extensions::{GeneralName, ParsedExtension, X509Extension};
+use x509_parser::x509::X509Name;
 
 /// A parsed X.509 certificate. Construction parses once; accessors hand out the raw DER
 /// pieces (subject, issuer, SPKI, TBS, signature) that path building compares byte for byte.
@@ -28,6 +29,133 @@ struct Inner {
     tbs: Range<usize>,
     signature_algorithm: Range<usize>,
     signature_value: Range<usize>,
+    /// For a certificate whose validity times x509-parser refuses: the copy it was read
+    /// from (see `repair_validity`).
+    repaired: Option<Vec<u8>>,
+}
+
+/// Where the names and the key sit in a certificate's DER.
+#[derive(Clone, Debug)]
+struct Layout {
+    subject: Range<usize>,
+    issuer: Range<usize>,
+    spki: Range<usize>,
+}
+
+/// x509-parser, with deep extension parsing first; a certificate whose extensions it
+/// cannot take (duplicates, odd encodings) is read again without it.
+fn parse_x509(der: &[u8]) -> x509_parser::prelude::X509Result<'_, X509Certificate<'_>> {
+    use x509_parser::certificate::X509CertificateParser;
+    use x509_parser::nom::Parser;
+    X509CertificateParser::new().parse(der).or_else(|_| {
+        X509CertificateParser::new()
+            .with_deep_parse_extensions(false)
+            .parse(der)
+    })
+}
+
+impl Inner {
+    /// `own` is the certificate's DER; `x` may have been read from a repaired copy.
+    fn new(
+        own: &[u8],
+        x: &X509Certificate<'_>,
+        subject: &X509Name<'_>,
+        issuer: &X509Name<'_>,
+        layout: Layout,
+    ) -> Result<Inner, ReadErrorKind> {
+        let parts = crate::asn1::signed_parts(own).ok_or_else(|| ReadErrorKind::BadDer {
+            what: "certificate".into(),
+            reason: "cannot locate the signed parts".into(),
+        })?;
+        Ok(Inner {
+            der: own.to_vec(),
+            summary: summarise(x, own, subject, issuer),
+            subject: layout.subject,
+            issuer: layout.issuer,
+            spki: layout.spki,
+            tbs: parts.tbs,
+            signature_algorithm: parts.algorithm,
+            signature_value: parts.signature,
+            repaired: None,
+        })
+    }
+
+    fn into_certificate(self) -> Certificate {
+        Certificate {
+            inner: std::sync::Arc::new(self),
+        }
+    }
+}
+
+/// The original certificate's length, and a copy x509-parser reads: the same bytes with
+/// the Validity's two times re-encoded as `YYYYMMDDHHMMSSZ` (and the TBS and certificate
+/// lengths adjusted), with where subject, issuer and key sit in the original.
+struct Repaired {
+    der: Vec<u8>,
+    used: usize,
+    layout: Layout,
+}
+
+/// x509-parser (through asn1-rs) refuses, and so makes the whole certificate unreadable,
+/// a validity time that is not `YYMMDDHHMM[SS](Z|±HHMM)` UTCTime or
+/// `YYYYMMDDHHMM[SS[.fff]]Z` GeneralizedTime (`Error::InvalidDate` from
+/// `Validity::from_der`): a GeneralizedTime with no `Z`, with an offset, with a comma or
+/// with more than three fractional digits, and a UTCTime with no zone. openssl reads such
+/// certificates (it shows the dates where it can, `Bad time value` where it cannot). This reads both times with
+/// [`asn1::lenient_time`] and builds the copy; `None` when a time is unreadable even so, or
+/// when anything but the times would differ (an outer length not in minimal DER form, a
+/// tag other than SEQUENCE), so that a repair never accepts another defect.
+fn repair_validity(der: &[u8]) -> Option<Repaired> {
+    let (rest, cert) = Any::from_der(der).ok()?;
+    let used = der.len().checked_sub(rest.len())?;
+    let own = der.get(..used)?;
+    let tbs_len = asn1::tlv_len(cert.data)?;
+    let tbs_tlv = cert.data.get(..tbs_len)?;
+    let after_tbs = cert.data.get(tbs_len..)?;
+    let (_, tbs) = Any::from_der(tbs_tlv).ok()?;
+    // Both outer headers must be what re-encoding writes, or the copy would differ there.
+    if asn1::der_tlv(0x30, cert.data) != own || asn1::der_tlv(0x30, tbs.data) != tbs_tlv {
+        return None;
+    }
+    // version [0] (optional), serialNumber, signature, issuer, validity, subject, SPKI.
+    let mut fields: Vec<&[u8]> = Vec::with_capacity(8);
+    let mut body = tbs.data;
+    while !body.is_empty() && fields.len() < 7 {
+        let n = asn1::tlv_len(body)?;
+        fields.push(body.get(..n)?);
+        body = body.get(n..)?;
+    }
+    let skip = usize::from(fields.first()?.first() == Some(&0xa0));
+    let field = |i: usize| fields.get(skip + i).copied();
+    let (issuer, validity, subject, spki) = (field(2)?, field(3)?, field(4)?, field(5)?);
+    let (_, val) = Any::from_der(validity).ok()?;
+    if asn1::der_tlv(0x30, val.data) != validity {
+        return None;
+    }
+    // Exactly two times.
+    let first = asn1::tlv_len(val.data)?;
+    let not_before = val.data.get(..first)?;
+    let not_after = val.data.get(first..)?;
+    if asn1::tlv_len(not_after)? != not_after.len() {
+        return None;
+    }
+    let mut times = asn1::generalized_time_der(asn1::lenient_time(not_before)?)?;
+    times.extend(asn1::generalized_time_der(asn1::lenient_time(not_after)?)?);
+    let at = asn1::range_in(tbs.data, validity)?;
+    let mut tbs_body = tbs.data.get(..at.start)?.to_vec();
+    tbs_body.extend(asn1::der_tlv(0x30, &times));
+    tbs_body.extend_from_slice(tbs.data.get(at.end..)?);
+    let mut cert_body = asn1::der_tlv(0x30, &tbs_body);
+    cert_body.extend_from_slice(after_tbs);
+    Some(Repaired {
+        der: asn1::der_tlv(0x30, &cert_body),
+        used,
+        layout: Layout {
+            subject: asn1::range_in(own, subject)?,
+            issuer: asn1::range_in(own, issuer)?,
+            spki: asn1::range_in(own, spki)?,
+        },
+    })
 }
 
 impl Certificate {
@@ -46,43 +174,38 @@ impl Certificate {
     /// Parses the certificate at the start of `der`; returns it and how many bytes it
     /// took (the caller decides what trailing bytes mean).
     pub fn from_der_prefix(der: &[u8]) -> Result<(Certificate, usize), ReadErrorKind> {
-        use x509_parser::certificate::X509CertificateParser;
-        use x509_parser::nom::Parser;
-        // Deep extension parsing first; a certificate whose extensions x509-parser cannot
-        // take (duplicates, odd encodings) is read again without it.
-        let parsed = X509CertificateParser::new()
-            .parse(der)
-            .or_else(|_| {
-                X509CertificateParser::new()
-                    .with_deep_parse_extensions(false)
-                    .parse(der)
-            })
-            .map_err(|e| bad_der("certificate", der, &e))?;
-        let (rest, x) = parsed;
-        let used = der.len().saturating_sub(rest.len());
-        let own = der.get(..used).unwrap_or_default();
-        let parts = crate::asn1::signed_parts(own).ok_or_else(|| ReadErrorKind::BadDer {
-            what: "certificate".into(),
-            reason: "cannot locate the signed parts".into(),
-        })?;
-        let tbs = &x.tbs_certificate;
-        let range = |inner: &[u8]| crate::asn1::range_in(own, inner).unwrap_or(0..0);
-        let cert = Inner {
-            der: own.to_vec(),
-            summary: summarise(&x, own),
-            subject: range(tbs.subject.as_raw()),
-            issuer: range(tbs.issuer.as_raw()),
-            spki: range(tbs.subject_pki.raw),
-            tbs: parts.tbs,
-            signature_algorithm: parts.algorithm,
-            signature_value: parts.signature,
+        let err = match parse_x509(der) {
+            Ok((rest, x)) => {
+                let used = der.len().saturating_sub(rest.len());
+                let own = der.get(..used).unwrap_or_default();
+                let tbs = &x.tbs_certificate;
+                let subject = crate::name::complete_name(&tbs.subject, own);
+                let issuer = crate::name::complete_name(&tbs.issuer, own);
+                let range = |inner: &[u8]| crate::asn1::range_in(own, inner).unwrap_or(0..0);
+                let layout = Layout {
+                    subject: range(subject.as_raw()),
+                    issuer: range(issuer.as_raw()),
+                    spki: range(tbs.subject_pki.raw),
+                };
+                let inner = Inner::new(own, &x, &subject, &issuer, layout)?;
+                return Ok((inner.into_certificate(), used));
+            }
+            Err(e) => e,
         };
-        Ok((
-            Certificate {
-                inner: std::sync::Arc::new(cert),
-            },
-            used,
-        ))
+        // x509-parser refuses some validity times openssl reads (see `repair_validity`):
+        // read a copy with those two times re-encoded, keep everything else of the original.
+        let refused = || bad_der("certificate", der, &err);
+        let repaired = repair_validity(der).ok_or_else(refused)?;
+        let own = der.get(..repaired.used).ok_or_else(refused)?;
+        let mut inner = {
+            let (_, x) = parse_x509(&repaired.der).map_err(|_| refused())?;
+            let tbs = &x.tbs_certificate;
+            let subject = crate::name::complete_name(&tbs.subject, &repaired.der);
+            let issuer = crate::name::complete_name(&tbs.issuer, &repaired.der);
+            Inner::new(own, &x, &subject, &issuer, repaired.layout.clone())?
+        };
+        inner.repaired = Some(repaired.der);
+        Ok((inner.into_certificate(), repaired.used))
     }
 
     /// The whole certificate, DER.
@@ -96,8 +219,16 @@ impl Certificate {
     }
 
     /// Re-parses with x509-parser for anything the summary does not hold (~5 µs).
+    ///
+    /// For a certificate whose validity times x509-parser refuses (see
+    /// [`CertSummary::not_before`]) this is a view of a copy with those two times
+    /// re-encoded as `YYYYMMDDHHMMSSZ`: its raw slices (TBS, names) are then not those of
+    /// [`Certificate::der`]; use this type's own accessors for bytes that are compared or
+    /// verified. Beware also that x509-parser's names stop at an empty RDN: read names
+    /// with [`crate::parse_name`] over [`Certificate::subject_der`].
     pub fn parsed(&self) -> Option<x509_parser::certificate::X509Certificate<'_>> {
-        x509_parser::parse_x509_certificate(&self.inner.der)
+        let der = self.inner.repaired.as_deref().unwrap_or(&self.inner.der);
+        x509_parser::parse_x509_certificate(der)
             .ok()
             .map(|(_, c)| c)
     }
@@ -186,9 +317,12 @@ pub struct CertSummary {
     /// Serial as lowercase hex without separators (`-` prefix for a negative serial,
     /// as openssl prints it).
     pub serial: String,
-    /// notBefore, RFC 3339 UTC (`2024-01-01T00:00:00Z`).
+    /// notBefore, RFC 3339 UTC (`2024-01-01T00:00:00Z`), in whole seconds: a fraction of a
+    /// second (GeneralizedTime `…56.789Z`) is dropped, an offset (`…+0130`) applied, and a
+    /// GeneralizedTime with no `Z` taken as UTC (openssl shows `Bad time value` for it).
+    /// RFC 5280 allows none of these; rustls-webpki refuses them.
     pub not_before: String,
-    /// notAfter, RFC 3339 UTC.
+    /// notAfter, RFC 3339 UTC, read as `not_before` is.
     pub not_after: String,
     /// notBefore as Unix seconds.
     #[serde(skip)]
@@ -200,7 +334,10 @@ pub struct CertSummary {
     pub sha1: String,
     /// SHA-256 of the DER, lowercase hex.
     pub sha256: String,
-    /// dNSName SANs, as encoded.
+    /// dNSName SANs: each byte that is printable ASCII other than `\` as itself, every
+    /// other byte (UTF-8, Latin-1, a control character, a space, a backslash) as `\xHH`,
+    /// so that such a name is seen and never equals or matches a host name (an escaped
+    /// name always holds a `\`, which no host name can).
     pub dns_names: Vec<String>,
     /// iPAddress SANs, textual (v4 dotted, v6 RFC 5952).
     pub ip_addresses: Vec<String>,
@@ -382,15 +519,20 @@ pub(crate) fn serial_hex(raw: &[u8]) -> String {
     }
 }
 
-fn summarise(x: &X509Certificate<'_>, der: &[u8]) -> CertSummary {
+fn summarise(
+    x: &X509Certificate<'_>,
+    der: &[u8],
+    subject: &X509Name<'_>,
+    issuer: &X509Name<'_>,
+) -> CertSummary {
     let tbs = &x.tbs_certificate;
     let not_before_unix = tbs.validity.not_before.timestamp();
     let not_after_unix = tbs.validity.not_after.timestamp();
     let mut s = CertSummary {
         version: tbs.version.0.saturating_add(1),
-        subject: crate::dn_to_rfc4514(&tbs.subject),
-        issuer: crate::dn_to_rfc4514(&tbs.issuer),
-        subject_cns: crate::name_common_names(&tbs.subject),
+        subject: crate::dn_to_rfc4514(subject),
+        issuer: crate::dn_to_rfc4514(issuer),
+        subject_cns: crate::name_common_names(subject),
         serial: serial_hex(tbs.raw_serial()),
         not_before: rfc3339(not_before_unix),
         not_after: rfc3339(not_after_unix),
@@ -420,7 +562,7 @@ fn summarise(x: &X509Certificate<'_>, der: &[u8]) -> CertSummary {
         crl_distribution_points: Vec::new(),
         policies: Vec::new(),
         extensions: Vec::new(),
-        self_issued: tbs.subject.as_raw() == tbs.issuer.as_raw(),
+        self_issued: subject.as_raw() == issuer.as_raw(),
     };
     let mut seen_san = false;
     for ext in tbs.extensions() {
@@ -431,7 +573,7 @@ fn summarise(x: &X509Certificate<'_>, der: &[u8]) -> CertSummary {
                 seen_san = true;
                 s.has_san = true;
                 if let ParsedExtension::SubjectAlternativeName(san) = parsed {
-                    let n = Names::from_general_names(&san.general_names);
+                    let n = Names::from_general_names(&san.general_names, der);
                     s.dns_names = n.dns;
                     s.ip_addresses = n.ip;
                     s.email_addresses = n.email;
@@ -569,17 +711,25 @@ pub(crate) struct Names {
 }
 
 impl Names {
-    pub(crate) fn from_general_names(names: &[GeneralName<'_>]) -> Names {
+    /// The names of a GeneralNames found inside `buffer` (the certificate or CSR DER, so
+    /// that a directoryName is read whole: see [`crate::parse_name`]). A dNSName is shown
+    /// with [`crate::name::dns_name_text`] (any byte not printable ASCII, or `\`, as
+    /// `\xHH`), including one x509-parser gives up on (not UTF-8: `Invalid` with tag 2).
+    pub(crate) fn from_general_names(names: &[GeneralName<'_>], buffer: &[u8]) -> Names {
         let mut n = Names::default();
         for g in names {
             match g {
-                GeneralName::DNSName(d) => n.dns.push((*d).to_string()),
+                GeneralName::DNSName(d) => n.dns.push(crate::name::dns_name_text(d.as_bytes())),
+                GeneralName::Invalid(tag, bytes) if tag.0 == 2 => {
+                    n.dns.push(crate::name::dns_name_text(bytes))
+                }
                 GeneralName::RFC822Name(e) => n.email.push((*e).to_string()),
                 GeneralName::URI(u) => n.uri.push((*u).to_string()),
                 GeneralName::IPAddress(b) => n.ip.push(ip_text(b)),
-                GeneralName::DirectoryName(name) => n
-                    .other
-                    .push(format!("DirName:{}", crate::dn_to_rfc4514(name))),
+                GeneralName::DirectoryName(name) => n.other.push(format!(
+                    "DirName:{}",
+                    crate::dn_to_rfc4514(&crate::name::complete_name(name, buffer))
+                )),
                 GeneralName::OtherName(oid, _) => n.other.push(format!("othername:{oid}")),
                 GeneralName::RegisteredID(oid) => n.other.push(format!("Registered ID:{oid}")),
                 GeneralName::X400Address(_) => n.other.push("X400Name".to_string()),

@@ -44,8 +44,10 @@ impl Csr {
             });
         }
         let cri = &req.certification_request_info;
+        // Every RDN, the ones after an empty RDN included (x509-parser drops them).
+        let subject = crate::name::complete_name(&cri.subject, der);
         let mut dns_names = Vec::new();
-        let mut email_addresses = crate::name::name_emails(&cri.subject);
+        let mut email_addresses = crate::name::name_emails(&subject);
         let mut requested_extensions = Vec::new();
         let mut attributes = Vec::new();
         for attr in cri.attributes() {
@@ -56,7 +58,7 @@ impl Csr {
                         requested_extensions.push(crate::cert::extension_summary(ext));
                         if let ParsedExtension::SubjectAlternativeName(san) = ext.parsed_extension()
                         {
-                            let n = Names::from_general_names(&san.general_names);
+                            let n = Names::from_general_names(&san.general_names, der);
                             dns_names.extend(n.dns);
                             email_addresses.extend(n.email);
                         }
@@ -80,9 +82,9 @@ impl Csr {
                 )
             });
         let summary = CsrSummary {
-            subject: crate::dn_to_rfc4514(&cri.subject),
-            subject_attributes: crate::name::name_attributes(&cri.subject),
-            subject_cns: crate::name_common_names(&cri.subject),
+            subject: crate::dn_to_rfc4514(&subject),
+            subject_attributes: crate::name::name_attributes(&subject),
+            subject_cns: crate::name_common_names(&subject),
             dns_names,
             email_addresses,
             requested_extensions,

@@ -30,7 +30,7 @@ pub use cert::{
 pub use csr::{Csr, CsrSummary};
 pub use error::{ReadError, ReadErrorKind};
 pub use key::{KeySummary, PrivateKey};
-pub use name::{dn_to_rfc4514, name_common_names};
+pub use name::{dn_to_rfc4514, name_common_names, parse_name};
 pub use password::{NoPassword, PasswordProvider};
 pub use pfx::{Pfx, PfxSummary};
 pub use read::{read_bytes, read_limited, read_path, Item, Limits, Parsed};

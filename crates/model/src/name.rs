@@ -4,7 +4,8 @@
 //! person can compare our output with openssl's:
 //!
 //! - RDNs in reverse DER order (most specific first), `,` between RDNs, `+` between the
-//!   attributes of a multi-valued RDN (kept in DER order);
+//!   attributes of a multi-valued RDN (kept in DER order); an empty RDN (`SET {}`, which
+//!   DER allows) contributes nothing, as in openssl, and the RDNs after it are kept;
 //! - attribute types by OpenSSL's short name (`CN`, `O`, `street`, `emailAddress`,
 //!   `jurisdictionC`, …); any other type as its dotted OID with the value as `#` and the
 //!   uppercase hex of its DER encoding (RFC 4514 §2.4);
@@ -17,8 +18,8 @@
 //!   space and a trailing space with a backslash, control characters (NUL included) as
 //!   `\XX`.
 
-use x509_parser::der_parser::asn1_rs::{Any, Class, Length, Tag};
-use x509_parser::x509::{AttributeTypeAndValue, X509Name};
+use x509_parser::der_parser::asn1_rs::{Any, Class, FromDer, Length, Tag};
+use x509_parser::x509::{AttributeTypeAndValue, RelativeDistinguishedName, X509Name};
 
 /// DER of the commonName OID 2.5.4.3 (content octets).
 const OID_CN: &[u8] = &[0x55, 0x04, 0x03];
@@ -28,9 +29,69 @@ const OID_CN: &[u8] = &[0x55, 0x04, 0x03];
 pub fn dn_to_rfc4514(name: &X509Name<'_>) -> String {
     let rdns: Vec<String> = name
         .iter()
+        .filter(|rdn| rdn.iter().next().is_some())
         .map(|rdn| rdn.iter().map(render_atv).collect::<Vec<_>>().join("+"))
         .collect();
     rdns.into_iter().rev().collect::<Vec<_>>().join(",")
+}
+
+/// Reads the X.501 Name at the start of `der`, keeping every RDN; returns the bytes after
+/// it and the name (whose `as_raw()` is the whole Name TLV).
+///
+/// Use this rather than x509-parser's `X509Name::from_der`: that one stops at the first
+/// empty RDN (`SET {}`: it wants at least one attribute in a SET) and silently drops every
+/// RDN after it, the CN included, while the name as a whole still parses (and its
+/// `as_raw()` then ends at the empty RDN). An empty RDN is legal DER and openssl keeps the
+/// RDNs around it; here it is an RDN with no attribute, which [`dn_to_rfc4514`] skips.
+/// When an RDN cannot be read as `SET OF AttributeTypeAndValue`, x509-parser's view is
+/// returned (it holds the RDNs before the bad one, like x509-parser everywhere else).
+pub fn parse_name(der: &[u8]) -> Option<(&[u8], X509Name<'_>)> {
+    let (rest, seq) = Any::from_der(der).ok()?;
+    let whole = der.get(..der.len().checked_sub(rest.len())?)?;
+    match walk_rdns(&seq) {
+        Some(rdns) => Some((rest, X509Name::new(rdns, whole))),
+        None => X509Name::from_der(der).ok(),
+    }
+}
+
+/// `name` (from x509-parser, as found inside `buffer`) with every RDN: see [`parse_name`].
+/// A name not inside `buffer`, or one that cannot be re-read, is returned as it was.
+pub(crate) fn complete_name<'a>(name: &X509Name<'a>, buffer: &'a [u8]) -> X509Name<'a> {
+    crate::asn1::range_in(buffer, name.as_raw())
+        .and_then(|r| buffer.get(r.start..))
+        .and_then(parse_name)
+        .map_or_else(|| name.clone(), |(_, n)| n)
+}
+
+/// `Name ::= SEQUENCE OF RelativeDistinguishedName`, `RDN ::= SET OF
+/// AttributeTypeAndValue` (empty SETs included), read to the end.
+fn walk_rdns<'a>(seq: &Any<'a>) -> Option<Vec<RelativeDistinguishedName<'a>>> {
+    if seq.class() != Class::Universal || seq.tag() != Tag::Sequence || !seq.header.is_constructed()
+    {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut rest = seq.data;
+    while !rest.is_empty() {
+        let (after, set) = Any::from_der(rest).ok()?;
+        if set.class() != Class::Universal || set.tag() != Tag::Set || !set.header.is_constructed()
+        {
+            return None;
+        }
+        let mut atvs = Vec::new();
+        let mut inner = set.data;
+        while !inner.is_empty() {
+            let (next, atv) = AttributeTypeAndValue::from_der(inner).ok()?;
+            if next.len() >= inner.len() {
+                return None;
+            }
+            atvs.push(atv);
+            inner = next;
+        }
+        out.push(RelativeDistinguishedName::new(atvs));
+        rest = after;
+    }
+    Some(out)
 }
 
 /// Every commonName value in the name, decoded to UTF-8, in DER order. A value that is not
@@ -55,6 +116,31 @@ pub(crate) fn name_attributes(name: &X509Name<'_>) -> Vec<(String, String)> {
             }
         })
         .collect()
+}
+
+/// A dNSName as shown: each byte that is printable ASCII other than `\` (0x21–0x7E: all
+/// of every host name, and of the ASCII junk that is not one) as itself, every other byte
+/// as `\xHH` (two uppercase hex digits): UTF-8 `café` is `caf\xC3\xA9`, Latin-1
+/// `café` is `caf\xE9`, a space `\x20`, a backslash `\x5C`.
+///
+/// Byte by byte, not character by character, because a dNSName is an IA5String and its
+/// bytes may be in any encoding, or none; openssl's `-ext subjectAltName` output is the
+/// closest reference and prints the bytes as they are (UTF-8 shows as `é`, Latin-1 as a
+/// broken character), so each `\xHH` here is exactly one byte of openssl's line. The
+/// escaped form always holds a backslash, which no host name (letters, digits, `-`, `.`,
+/// and the `*` and `_` some certificates use) can hold, so it never equals, or matches, a
+/// valid host name, and unescaping is unambiguous.
+pub(crate) fn dns_name_text(bytes: &[u8]) -> String {
+    let plain = |b: u8| (0x21..=0x7e).contains(&b) && b != b'\\';
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        if plain(b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
 }
 
 /// DER of the PKCS#9 emailAddress OID 1.2.840.113549.1.9.1 (content octets).
@@ -455,13 +541,14 @@ mod tests {
     }
 
     fn render(der: &[u8]) -> String {
-        let (rest, n) = X509Name::from_der(der).expect("name parses");
+        let (rest, n) = parse_name(der).expect("name parses");
         assert!(rest.is_empty());
+        assert_eq!(n.as_raw(), der);
         dn_to_rfc4514(&n)
     }
 
     fn cns(der: &[u8]) -> Vec<String> {
-        let (_, n) = X509Name::from_der(der).expect("name parses");
+        let (_, n) = parse_name(der).expect("name parses");
         name_common_names(&n)
     }
 
@@ -646,6 +733,99 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_rdn_keeps_the_rdns_after_it() {
+        let empty = tlv(0x31, &[]);
+        // C, {}, O, CN: x509-parser alone stops at the empty SET and loses O and CN.
+        let der = name(&[
+            rdn(&[atv(C, printable("GB"))]),
+            empty.clone(),
+            rdn(&[atv(O, utf8("Org"))]),
+            rdn(&[atv(CN, utf8("host.example"))]),
+        ]);
+        let (_, x) = X509Name::from_der(&der).expect("name parses");
+        assert_eq!(x.iter().count(), 1, "x509-parser's own view (the defect)");
+        assert!(x.as_raw().len() < der.len(), "and its raw bytes stop early");
+        assert_eq!(render(&der), "CN=host.example,O=Org,C=GB");
+        // complete_name recovers the whole name from the buffer it lies in.
+        let mut buffer = vec![0x04, 0x00];
+        buffer.extend_from_slice(&der);
+        let (_, inside) = X509Name::from_der(buffer.get(2..).expect("in range")).expect("parses");
+        let whole = complete_name(&inside, &buffer);
+        assert_eq!(whole.as_raw(), &der[..]);
+        assert_eq!(dn_to_rfc4514(&whole), "CN=host.example,O=Org,C=GB");
+        let (_, n) = parse_name(&der).expect("name parses");
+        assert_eq!(n.iter().count(), 4);
+        assert_eq!(name_common_names(&n), vec!["host.example"]);
+        assert_eq!(cns(&der), vec!["host.example"]);
+        assert_eq!(
+            name_attributes(&n),
+            vec![
+                ("C".to_string(), "GB".to_string()),
+                ("O".to_string(), "Org".to_string()),
+                ("CN".to_string(), "host.example".to_string()),
+            ]
+        );
+        // First, last, several, and nothing but empty RDNs.
+        let der = name(&[empty.clone(), rdn(&[atv(CN, utf8("a"))]), empty.clone()]);
+        assert_eq!(render(&der), "CN=a");
+        assert_eq!(cns(&der), vec!["a"]);
+        let der = name(&[
+            empty.clone(),
+            empty.clone(),
+            rdn(&[atv(EMAIL, tlv(0x16, b"x@y"))]),
+            empty.clone(),
+            rdn(&[atv(O, utf8("o")), atv(CN, utf8("b"))]),
+        ]);
+        assert_eq!(render(&der), "O=o+CN=b,emailAddress=x@y");
+        let (_, n) = parse_name(&der).expect("name parses");
+        assert_eq!(name_emails(&n), vec!["x@y"]);
+        assert_eq!(name_common_names(&n), vec!["b"]);
+        let der = name(&[empty.clone(), empty]);
+        assert_eq!(render(&der), "");
+        assert!(cns(&der).is_empty());
+    }
+
+    #[test]
+    fn a_name_the_walk_cannot_read_falls_back_to_x509_parsers_view() {
+        // A SET holding a non-ATV (an INTEGER) after a good RDN: x509-parser keeps the
+        // RDNs before it, and so do we (never less than before).
+        let der = name(&[rdn(&[atv(CN, utf8("a"))]), tlv(0x31, &tlv(0x02, &[1]))]);
+        let (_, x) = X509Name::from_der(&der).expect("x509-parser reads it");
+        let (_, n) = parse_name(&der).expect("parse_name reads it");
+        assert_eq!(n, x);
+        assert_eq!(dn_to_rfc4514(&n), "CN=a");
+        assert_eq!(name_common_names(&n), vec!["a"]);
+    }
+
+    #[test]
+    fn an_escaped_dns_name_never_equals_a_host_name() {
+        let host_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '*' | '_');
+        for b in 0..=255u8 {
+            let bytes = [b'a', b, b'.', b'e', b'x'];
+            let shown = dns_name_text(&bytes);
+            if (0x21..=0x7e).contains(&b) && b != b'\\' {
+                assert_eq!(shown.as_bytes(), &bytes[..], "byte {b:#04x}");
+            } else {
+                assert_eq!(shown, format!("a\\x{b:02X}.ex"));
+                assert!(!shown.chars().all(host_char), "{shown}");
+            }
+            assert!(shown.is_ascii());
+        }
+        assert_eq!(
+            dns_name_text(b"caf\xc3\xa9.example"),
+            "caf\\xC3\\xA9.example"
+        );
+        assert_eq!(dns_name_text(b"x\xe9y.example"), "x\\xE9y.example");
+        assert_eq!(dns_name_text(b"a\\x41.example"), "a\\x5Cx41.example");
+        assert_eq!(dns_name_text(b"\0"), "\\x00");
+        assert_eq!(dns_name_text(b""), "");
+        assert_eq!(
+            dns_name_text(b"*.BaRS-INT-X26.nhs.uk"),
+            "*.BaRS-INT-X26.nhs.uk"
+        );
+    }
+
+    #[test]
     fn mutated_names_never_panic() {
         let base = name(&[
             rdn(&[atv(C, printable("GB"))]),
@@ -665,6 +845,11 @@ mod tests {
                     let _ = dn_to_rfc4514(&n);
                     let _ = name_common_names(&n);
                     rendered += 1;
+                }
+                if let Some((_, n)) = parse_name(&m) {
+                    let _ = dn_to_rfc4514(&n);
+                    let _ = name_common_names(&n);
+                    let _ = complete_name(&n, &m);
                 }
             }
         }
