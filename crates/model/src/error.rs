@@ -104,7 +104,10 @@ impl fmt::Display for ReadErrorKind {
             }
             ReadErrorKind::Empty => write!(f, "file is empty"),
             ReadErrorKind::Unrecognised => {
-                write!(f, "not PEM, DER, PKCS#7, PKCS#12, a CSR or a private key")
+                write!(
+                    f,
+                    "not PEM, DER, PKCS#7, PKCS#12, a Java keystore, a CSR or a private key"
+                )
             }
             ReadErrorKind::BadPem { block, reason } => write!(f, "PEM block {block}: {reason}"),
             ReadErrorKind::BadDer { what, reason } => write!(f, "invalid {what}: {reason}"),
