@@ -133,7 +133,11 @@ pub fn open_keystore(
         });
     }
     let kind = raw.kind;
-    let mut certificates = Vec::new();
+    // Key entries' chains first, each in its own order (what a Java server sends), then
+    // the trusted certificates that are not already there: so that the order of the
+    // certificates means what it means in a chain file.
+    let mut certificates: Vec<Certificate> = Vec::new();
+    let mut trusted: Vec<Certificate> = Vec::new();
     let mut keys = Vec::new();
     let mut locked = Vec::new();
     let mut entries = Vec::with_capacity(raw.entries.len());
@@ -141,7 +145,7 @@ pub fn open_keystore(
     for entry in raw.entries {
         match entry.body {
             RawBody::Trusted(der) => {
-                certificates.push(cert(&entry.alias, der)?);
+                trusted.push(cert(&entry.alias, der)?);
                 entries.push(KeystoreEntry {
                     alias: entry.alias,
                     kind: KeystoreEntryKind::TrustedCertificate,
@@ -184,6 +188,11 @@ pub fn open_keystore(
                 });
                 certificates.extend(chain_certs);
             }
+        }
+    }
+    for t in trusted {
+        if !certificates.iter().any(|c| c.der() == t.der()) {
+            certificates.push(t);
         }
     }
     let encryption = match kind {
