@@ -15,6 +15,7 @@ mod check;
 mod demo;
 mod inspect;
 mod install;
+mod keystore;
 mod matching;
 mod nginx;
 mod onboard;
