@@ -5,7 +5,9 @@
 //! `with_root`). Output: one PEM bundle, one DER certificate, or one file per CA
 //! (`<id>.crt`, the name `ca fetch --install-dir` uses).
 
+use crate::ForgeError;
 use bars_nhs::{CaPurpose, CaRole, Environment, Generation, NhsCa, EMBEDDED};
+use std::path::{Path, PathBuf};
 
 /// Which CAs to export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,4 +136,17 @@ pub fn files(sel: CaSelection, encoding: CaEncoding) -> Result<Vec<ExportedCa>, 
             })
         })
         .collect()
+}
+
+/// Writes `files` into `dir` (`--install-dir`), each atomically with mode 0644. Every
+/// target is checked first: one that exists (without `force`) writes nothing.
+pub fn install(dir: &Path, files: &[ExportedCa], force: bool) -> Result<Vec<PathBuf>, ForgeError> {
+    let paths: Vec<PathBuf> = files.iter().map(|f| dir.join(&f.file_name)).collect();
+    crate::extract::check_targets(paths.iter().map(PathBuf::as_path), force)?;
+    let mut written = Vec::with_capacity(files.len());
+    for (path, f) in paths.iter().zip(files) {
+        crate::write::write_atomic(path, &f.bytes, crate::write::MODE_PUBLIC, force)?;
+        written.push(path.clone());
+    }
+    Ok(written)
 }

@@ -410,6 +410,28 @@ fn ca_export_selection() {
         names,
         ["nhs-authentication-g2.crt", "nhs-root-authority-g2.crt"]
     );
+    // --install-dir: refused whole when one file exists, then written with --force.
+    let d = tmpdir("install");
+    std::fs::write(d.join("nhs-root-authority-g2.crt"), "old").unwrap();
+    assert!(matches!(
+        caexport::install(&d, &files, false),
+        Err(ForgeError::Exists(_))
+    ));
+    assert!(!d.join("nhs-authentication-g2.crt").exists());
+    let written = caexport::install(&d, &files, true).unwrap();
+    assert_eq!(written.len(), 2);
+    let (ok, text) = openssl(&[
+        "x509",
+        "-inform",
+        "DER",
+        "-noout",
+        "-subject",
+        "-in",
+        s(&written[0]),
+    ]);
+    assert!(ok && text.contains("NHS Authentication G2"), "{text}");
+    assert_eq!(mode(&written[1]), 0o644);
+    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
