@@ -90,6 +90,19 @@ pub enum ReadErrorKind {
     },
 }
 
+impl ReadErrorKind {
+    /// A password problem of a whole container (a PKCS#12 archive or a Java keystore:
+    /// `pfx.bad-password`), as opposed to a file that cannot be read.
+    pub fn is_container_password(&self) -> bool {
+        match self {
+            ReadErrorKind::NeedPassword { what } | ReadErrorKind::BadPassword { what } => {
+                what.starts_with("PKCS#12") || what == "JKS keystore" || what == "JCEKS keystore"
+            }
+            _ => false,
+        }
+    }
+}
+
 impl fmt::Display for ReadErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

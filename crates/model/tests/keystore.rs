@@ -131,6 +131,7 @@ fn wrong_or_missing_store_password_is_a_clear_error() {
             what: "JKS keystore".into()
         }
     );
+    assert!(p.errors[0].kind.is_container_password());
 }
 
 #[test]
@@ -167,6 +168,8 @@ fn key_entry_with_its_own_password() {
         msg.contains("\"receiver\"") && msg.contains("--key-password-env"),
         "{msg}"
     );
+    // A locked key entry is not the store's password problem.
+    assert!(!p.errors[0].kind.is_container_password());
     // With the key password, the key opens.
     let p = read(
         "keystores/receiver-keypass.jks",
