@@ -23,6 +23,13 @@ pub struct InputProblem {
     pub message: String,
 }
 
+impl From<&bars_model::ReadError> for InputProblem {
+    /// An input the reader could not read (`input.unreadable`), named as the user wrote it.
+    fn from(e: &bars_model::ReadError) -> Self {
+        InputProblem::unreadable(e.source_name.clone(), e.kind.to_string())
+    }
+}
+
 impl InputProblem {
     /// A file that could not be read.
     pub fn unreadable(name: impl Into<String>, message: impl Into<String>) -> Self {

@@ -204,10 +204,13 @@ fn junit_is_well_formed_with_a_case_per_leaf_and_per_unreadable_input() {
     let chain = certs("pki/int-good/chain.pem");
     let root = certs("pki/int/root.pem");
     let r = check_report(&chain, &root);
-    let problems = [InputProblem::unreadable(
+    let problems = [InputProblem::from(&bars_model::ReadError::new(
         "broken <1>.pem",
-        "PEM block 1: bad base64",
-    )];
+        bars_model::ReadErrorKind::BadPem {
+            block: 1,
+            reason: "bad base64".into(),
+        },
+    ))];
     let xml = junit::render("check", std::slice::from_ref(&r), &problems, Level::Error);
     let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
     let suites: Vec<_> = doc
