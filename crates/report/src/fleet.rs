@@ -5,7 +5,7 @@
 //! table and an SVG expiry timeline ([`render_html`]).
 
 use crate::diag::{Counts, Level, Report};
-use crate::html::{clip, page};
+use crate::html::{clip, finding_article, page};
 use crate::markup::escape;
 use serde::Serialize;
 use std::fmt::Write;
@@ -349,24 +349,11 @@ pub fn render_html(f: &Fleet, tool_version: &str) -> String {
             let _ = writeln!(b, "<p class=\"note\">No chain: {}</p>", escape(m));
         }
         for x in &e.findings {
-            let sev = x.severity.as_str();
-            let _ = writeln!(
-                b,
-                "<article class=\"finding {sev}\" data-finding-id=\"{}\"><h3><span class=\"sev\">{sev}</span> <code>{}</code> {}</h3><p class=\"fix\"><strong>Fix:</strong> {}</p></article>",
-                escape(&x.id),
-                escape(&x.id),
-                escape(&x.title),
-                escape(&x.fix)
-            );
+            finding_article(&mut b, None, &x.id, x.severity, &x.title, None, &x.fix);
         }
     }
     b.push_str("</section>\n");
-    let _ = writeln!(
-        b,
-        "<footer>bars-certcheck {} — a self-contained report: nothing is loaded from elsewhere.</footer>",
-        escape(tool_version)
-    );
-    page("bars-certcheck scan", &b, Some(SORT_JS))
+    page("bars-certcheck scan", &b, tool_version, Some(SORT_JS))
 }
 
 /// One row per endpoint, soonest chain expiry first: a bar from now to the chain's

@@ -32,15 +32,20 @@ svg text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}
 footer{margin-top:32px;font-size:.8rem;color:var(--muted)}
 ";
 
-/// A complete page: `title`, the body markup (already escaped) and an optional inline
-/// script.
-pub(crate) fn page(title: &str, body: &str, script: Option<&str>) -> String {
+/// A complete page: `title`, the body markup (already escaped), the footer naming the
+/// tool's version, and an optional inline script.
+pub(crate) fn page(title: &str, body: &str, tool_version: &str, script: Option<&str>) -> String {
     let mut out = String::with_capacity(body.len() + CSS.len() + 512);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(out, "<title>{}</title>", escape(title));
     let _ = writeln!(out, "<style>{CSS}</style>\n</head>\n<body>");
     out.push_str(body);
+    let _ = writeln!(
+        out,
+        "<footer>bars-certcheck {} — a self-contained report: nothing is loaded from elsewhere.</footer>",
+        escape(tool_version)
+    );
     if let Some(js) = script {
         let _ = writeln!(out, "<script>{js}</script>");
     }
@@ -55,6 +60,34 @@ pub(crate) fn mark(level: Option<Level>) -> (&'static str, &'static str, &'stati
         Some(Level::Warning) => ("#b54708", "!", "warning"),
         _ => ("#067647", "✓", "ok"),
     }
+}
+
+/// One finding as an article (severity, id, title, the detail when given, the fix),
+/// carrying its id in `data-finding-id`.
+pub(crate) fn finding_article(
+    out: &mut String,
+    anchor: Option<usize>,
+    id: &str,
+    severity: Level,
+    title: &str,
+    detail: Option<&str>,
+    fix: &str,
+) {
+    let sev = severity.as_str();
+    let anchor = anchor
+        .map(|i| format!(" id=\"finding-{i}\""))
+        .unwrap_or_default();
+    let detail = detail
+        .map(|d| format!("<p class=\"detail\">{}</p>", escape(d)))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "<article class=\"finding {sev}\"{anchor} data-finding-id=\"{}\"><h3><span class=\"sev\">{sev}</span> <code>{}</code> {}</h3>{detail}<p class=\"fix\"><strong>Fix:</strong> {}</p></article>",
+        escape(id),
+        escape(id),
+        escape(title),
+        escape(fix)
+    );
 }
 
 /// `s` cut to `max` characters with an ellipsis (SVG text does not wrap).
@@ -123,15 +156,14 @@ pub fn render(r: &Report<'_>, tool_version: &str) -> String {
         b.push_str("<p>No findings.</p>\n");
     }
     for (i, f) in r.findings.iter().enumerate() {
-        let sev = f.severity.as_str();
-        let _ = writeln!(
-            b,
-            "<article class=\"finding {sev}\" id=\"finding-{i}\" data-finding-id=\"{}\"><h3><span class=\"sev\">{sev}</span> <code>{}</code> {}</h3><p class=\"detail\">{}</p><p class=\"fix\"><strong>Fix:</strong> {}</p></article>",
-            escape(&f.id),
-            escape(&f.id),
-            escape(&f.title),
-            escape(&f.detail),
-            escape(&f.fix)
+        finding_article(
+            &mut b,
+            Some(i),
+            &f.id,
+            f.severity,
+            &f.title,
+            Some(&f.detail),
+            &f.fix,
         );
     }
     b.push_str("</section>\n");
@@ -153,14 +185,10 @@ pub fn render(r: &Report<'_>, tool_version: &str) -> String {
         }
         b.push_str("</tbody></table></section>\n");
     }
-    let _ = writeln!(
-        b,
-        "<footer>bars-certcheck {} — a self-contained report: nothing is loaded from elsewhere.</footer>",
-        escape(tool_version)
-    );
     page(
         &format!("bars-certcheck {}: {}", r.command, r.target),
         &b,
+        tool_version,
         None,
     )
 }
