@@ -16,6 +16,7 @@ mod conformance;
 mod demo;
 mod inspect;
 mod install;
+mod keystore;
 mod matching;
 mod nginx;
 mod onboard;

@@ -61,29 +61,7 @@ fn hex(b: &[u8]) -> String {
 }
 
 fn pem_cert(der: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut b64 = String::new();
-    for c in der.chunks(3) {
-        let n = c
-            .iter()
-            .enumerate()
-            .fold(0u32, |a, (i, &x)| a | (u32::from(x) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= c.len() {
-                let idx = ((n >> (18 - 6 * i)) & 63) as usize;
-                b64.push(char::from(*T.get(idx).unwrap_or(&b'A')));
-            } else {
-                b64.push('=');
-            }
-        }
-    }
-    let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
-    for line in b64.as_bytes().chunks(64) {
-        out.push_str(&String::from_utf8_lossy(line));
-        out.push('\n');
-    }
-    out.push_str("-----END CERTIFICATE-----\n");
-    out
+    crate::pem::certificate(der)
 }
 
 fn to_der(bytes: &[u8]) -> Result<Vec<u8>, CaFetchError> {

@@ -65,17 +65,7 @@ pub fn generate(spec: &CsrSpec) -> Result<Generated, ForgeError> {
     };
     let key = KeyPair::generate_rsa_for(&PKCS_RSA_SHA256, size)
         .map_err(|e| ForgeError::Generate(e.to_string()))?;
-    let mut params = CertificateParams::default();
-    // Replace rcgen's default "CN=rcgen self signed cert", never add to it.
-    let mut dn = DistinguishedName::new();
-    dn.push(DnType::CommonName, spec.fqdn.as_str());
-    params.distinguished_name = dn;
-    params.subject_alt_names = Vec::new();
-    let csr = params
-        .serialize_request(&key)
-        .map_err(|e| ForgeError::Generate(e.to_string()))?;
-    let csr_pem = csr.pem().map_err(|e| ForgeError::Generate(e.to_string()))?;
-    let csr_der = csr.der().to_vec();
+    let (csr_pem, csr_der) = cn_only_csr(&key, &spec.fqdn)?;
     let key_pkcs8_der = key.serialize_der();
     let key_pem = match &spec.key_password {
         None => key.serialize_pem(),
@@ -86,6 +76,67 @@ pub fn generate(spec: &CsrSpec) -> Result<Generated, ForgeError> {
         key_pkcs8_der,
         csr_pem,
         csr_der,
+    })
+}
+
+/// A CSR whose subject is exactly `CN=<fqdn>` (no SAN, no attributes), signed by `key`.
+fn cn_only_csr(key: &KeyPair, fqdn: &str) -> Result<(String, Vec<u8>), ForgeError> {
+    let mut params = CertificateParams::default();
+    // Replace rcgen's default "CN=rcgen self signed cert", never add to it.
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CommonName, fqdn);
+    params.distinguished_name = dn;
+    params.subject_alt_names = Vec::new();
+    let csr = params
+        .serialize_request(key)
+        .map_err(|e| ForgeError::Generate(e.to_string()))?;
+    let pem = csr.pem().map_err(|e| ForgeError::Generate(e.to_string()))?;
+    Ok((pem, csr.der().to_vec()))
+}
+
+/// Smallest RSA modulus accepted for a renewal CSR (the NHS CA's minimum).
+pub const MIN_RSA_BITS: u32 = 2048;
+
+/// A renewal CSR made from a key the user already has (`csr new --key`).
+#[derive(Clone, Debug)]
+pub struct RenewalCsr {
+    /// `CERTIFICATE REQUEST` PEM text.
+    pub csr_pem: String,
+    /// CSR DER.
+    pub csr_der: Vec<u8>,
+    /// The key's size in bits.
+    pub bits: u32,
+}
+
+/// Makes a CN-only CSR for `fqdn`, signed (sha256WithRSAEncryption) by an existing key as
+/// read by `bars-model` (an encrypted key must have been opened with its password).
+/// Refuses, with the reason, a key that is still locked, is not RSA, or is below
+/// [`MIN_RSA_BITS`].
+pub fn csr_from_key(key: &bars_model::PrivateKey, fqdn: &str) -> Result<RenewalCsr, ForgeError> {
+    check_fqdn(fqdn)?;
+    let der = key.pkcs8_der().ok_or(ForgeError::KeyLocked)?;
+    let Some(summary) = &key.summary.key else {
+        return Err(ForgeError::KeyLocked);
+    };
+    if summary.algorithm != "RSA" {
+        return Err(ForgeError::KeyNotRsa(summary.algorithm.clone()));
+    }
+    let bits = summary.bits.unwrap_or(0);
+    if bits < MIN_RSA_BITS {
+        return Err(ForgeError::WeakKey { bits });
+    }
+    let pkcs8 = rustls_pki_types::PrivatePkcs8KeyDer::from(der);
+    let pair = KeyPair::from_pkcs8_der_and_sign_algo(&pkcs8, &PKCS_RSA_SHA256).map_err(|e| {
+        ForgeError::Input {
+            what: "private key".into(),
+            detail: e.to_string(),
+        }
+    })?;
+    let (csr_pem, csr_der) = cn_only_csr(&pair, fqdn)?;
+    Ok(RenewalCsr {
+        csr_pem,
+        csr_der,
+        bits,
     })
 }
 

@@ -1,8 +1,15 @@
-//! Makes BaRS artefacts right first time: an RSA key with a CN-only PKCS#10 CSR, a PKCS#12
-//! (PFX) bundle in modern or legacy form, and atomic, permission-correct file writes.
+//! Makes BaRS artefacts right first time: an RSA key with a CN-only PKCS#10 CSR (or a
+//! renewal CSR for an existing key), a PKCS#12 (PFX) bundle in modern or legacy form and
+//! its extraction back to PEM, certificate format conversion, the embedded NHS CAs for
+//! export, and atomic, permission-correct file writes. No printing: each function returns
+//! what it made, or a typed error, for the command to show.
 
+pub mod caexport;
 pub mod cafetch;
+pub mod convert;
 pub mod csr;
+pub mod extract;
+pub mod pem;
 pub mod pfx;
 pub mod write;
 
@@ -24,6 +31,18 @@ pub enum ForgeError {
     /// Encrypting the private key failed.
     #[error("private key encryption failed: {0}")]
     Encrypt(String),
+    /// The key is still encrypted (no password, or a wrong one).
+    #[error("the private key is encrypted and was not opened: give its password with --password-env or --password-file")]
+    KeyLocked,
+    /// The key is not RSA (the NHS CA issues for RSA keys only).
+    #[error("the key is {0}, not RSA: the NHS CA issues BaRS certificates for RSA keys only (make a new one with `csr new --fqdn`)")]
+    KeyNotRsa(String),
+    /// The RSA key is too small.
+    #[error("the RSA key has {bits} bits, below the 2048 required: make a new key with `csr new --fqdn`")]
+    WeakKey {
+        /// Its modulus size.
+        bits: u32,
+    },
     /// The private key does not belong to the leaf certificate.
     #[error("the private key does not match the certificate (public keys differ)")]
     KeyMismatch,

@@ -90,6 +90,19 @@ pub enum ReadErrorKind {
     },
 }
 
+impl ReadErrorKind {
+    /// A password problem of a whole container (a PKCS#12 archive or a Java keystore:
+    /// `pfx.bad-password`), as opposed to a file that cannot be read.
+    pub fn is_container_password(&self) -> bool {
+        match self {
+            ReadErrorKind::NeedPassword { what } | ReadErrorKind::BadPassword { what } => {
+                what.starts_with("PKCS#12") || what == "JKS keystore" || what == "JCEKS keystore"
+            }
+            _ => false,
+        }
+    }
+}
+
 impl fmt::Display for ReadErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -104,7 +117,10 @@ impl fmt::Display for ReadErrorKind {
             }
             ReadErrorKind::Empty => write!(f, "file is empty"),
             ReadErrorKind::Unrecognised => {
-                write!(f, "not PEM, DER, PKCS#7, PKCS#12, a CSR or a private key")
+                write!(
+                    f,
+                    "not PEM, DER, PKCS#7, PKCS#12, a Java keystore, a CSR or a private key"
+                )
             }
             ReadErrorKind::BadPem { block, reason } => write!(f, "PEM block {block}: {reason}"),
             ReadErrorKind::BadDer { what, reason } => write!(f, "invalid {what}: {reason}"),

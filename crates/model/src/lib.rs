@@ -3,7 +3,7 @@
 //!
 //! Input is recognised by content, never by file name: PEM (any labels, text between
 //! blocks, CRLF, a UTF-8 BOM), DER certificates, PKCS#7 bundles (PEM or DER), PKCS#12,
-//! PKCS#10 CSRs, and private keys (PKCS#1, PKCS#8, SEC1, encrypted PKCS#8, traditional
+//! Java keystores (JKS, JCEKS), PKCS#10 CSRs, and private keys (PKCS#1, PKCS#8, SEC1, encrypted PKCS#8, traditional
 //! `Proc-Type: 4,ENCRYPTED` PEM keys).
 //!
 //! No network, no policy: what is *wrong* with a certificate is the `bars-checks` crate's
@@ -16,6 +16,7 @@ mod cert;
 mod csr;
 mod error;
 mod key;
+mod keystore;
 mod name;
 mod password;
 mod pfx;
@@ -30,9 +31,10 @@ pub use cert::{
 pub use csr::{Csr, CsrSummary};
 pub use error::{ReadError, ReadErrorKind};
 pub use key::{KeySummary, PrivateKey};
+pub use keystore::{open_keystore, verify_store_password, KeystoreKind, LockedKey, OpenedKeystore};
 pub use name::{dn_to_rfc4514, name_common_names, parse_name};
 pub use password::{NoPassword, PasswordProvider};
-pub use pfx::{Pfx, PfxSummary};
+pub use pfx::{KeystoreEntry, KeystoreEntryKind, Pfx, PfxSummary};
 pub use read::{read_bytes, read_limited, read_path, Item, Limits, Parsed};
 pub use sig::{verify_signature, SignatureError};
 

@@ -6,6 +6,14 @@ pub trait PasswordProvider {
     /// The password for `what` (a file name and what is being opened), or `None` when
     /// there is none to give. Called at most once per encrypted object.
     fn password(&self, what: &str) -> Option<String>;
+
+    /// The password of a key inside a container whose own password did not open it (a
+    /// Java keystore's key entry: `--key-password-env`/`--key-password-file`). `None` by
+    /// default: the container's password is the only one tried.
+    fn key_password(&self, what: &str) -> Option<String> {
+        let _ = what;
+        None
+    }
 }
 
 /// No passwords at all.

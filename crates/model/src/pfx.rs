@@ -18,9 +18,11 @@ pub struct Pfx {
     pub keys: Vec<PrivateKey>,
 }
 
-/// Shareable facts about a PKCS#12 archive.
+/// Shareable facts about a PKCS#12 archive or a Java keystore.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PfxSummary {
+    /// Container format: `PKCS#12`, `JKS` or `JCEKS`.
+    pub format: String,
     /// Encryption of the key/certificate bags, e.g. `AES-256-CBC, PBKDF2-SHA256` or
     /// `legacy: pbeWithSHA1And40BitRC2-CBC, pbeWithSHA1And3-KeyTripleDES-CBC`.
     pub encryption: String,
@@ -36,6 +38,31 @@ pub struct PfxSummary {
     /// Whether the (first) key matches the (first non-CA / leaf) certificate, when both exist.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_matches_certificate: Option<bool>,
+    /// A Java keystore's entries, in store order (empty for PKCS#12).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub entries: Vec<KeystoreEntry>,
+}
+
+/// One entry of a Java keystore (no secret: the alias, its kind, how many certificates).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct KeystoreEntry {
+    /// The entry's alias.
+    pub alias: String,
+    /// Private key (with its chain) or trusted certificate.
+    pub kind: KeystoreEntryKind,
+    /// Certificates in the entry (a key entry's chain, or 1).
+    pub certificates: usize,
+}
+
+/// What a keystore entry holds.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum KeystoreEntryKind {
+    /// A private key and its certificate chain (`PrivateKeyEntry`).
+    PrivateKey,
+    /// A trusted certificate (`trustedCertEntry`).
+    TrustedCertificate,
 }
 
 /// The algorithms found in an archive's structure (readable without the password).
@@ -103,12 +130,14 @@ impl Pfx {
             _ => None,
         };
         let summary = PfxSummary {
+            format: "PKCS#12".into(),
             encryption: describe(&layout),
             legacy: layout.legacy,
             mac: layout.mac,
             certificate_count: certificates.len(),
             key_count: keys.len(),
             key_matches_certificate,
+            entries: Vec::new(),
         };
         Ok(Pfx {
             summary,

@@ -7,7 +7,9 @@
 use crate::asn1::tlv_len;
 use crate::cert::declared_len;
 use crate::traditional;
-use crate::{Certificate, Csr, PasswordProvider, Pfx, PrivateKey, ReadError, ReadErrorKind};
+use crate::{
+    Certificate, Csr, KeystoreKind, PasswordProvider, Pfx, PrivateKey, ReadError, ReadErrorKind,
+};
 use std::io::Read;
 use std::path::Path;
 use x509_parser::der_parser::asn1_rs::{Any, Class, FromDer, Oid, Tag};
@@ -135,6 +137,8 @@ pub fn read_bytes(
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         r.error(ReadErrorKind::Empty);
+    } else if let Some(kind) = KeystoreKind::sniff(bytes) {
+        r.keystore(kind, bytes);
     } else if contains(bytes, b"-----BEGIN ") {
         r.pem(bytes);
     } else if let Some(der) = bare_base64(bytes) {
@@ -436,6 +440,54 @@ impl Reader<'_> {
         };
         let p = Pfx::open(der, &password)?;
         self.push(Item::Pfx(p));
+        Ok(())
+    }
+
+    /// A Java keystore (JKS or JCEKS), as a [`Pfx`]. The store password is found as for
+    /// PKCS#12: the empty password and Java's well-known default `changeit` are tried
+    /// first (neither is a secret worth a prompt), then the provider is asked. Key entries
+    /// open with the store password, else with the provider's key password; an entry that
+    /// stays locked is one error naming its alias (its certificates are still read).
+    fn keystore(&mut self, kind: KeystoreKind, bytes: &[u8]) {
+        if let Err(e) = self.keystore_inner(kind, bytes) {
+            self.error(e);
+        }
+    }
+
+    fn keystore_inner(&mut self, kind: KeystoreKind, bytes: &[u8]) -> Result<(), ReadErrorKind> {
+        let what = format!("{} keystore", kind.as_str());
+        let mut store_password = None;
+        for known in ["", "changeit"] {
+            if crate::verify_store_password(bytes, known)? {
+                store_password = Some(known.to_string());
+                break;
+            }
+        }
+        let store_password = match store_password {
+            Some(p) => p,
+            None => self
+                .password(&what)
+                .ok_or_else(|| ReadErrorKind::NeedPassword { what: what.clone() })?,
+        };
+        let mut opened = crate::open_keystore(bytes, &store_password, &[])?;
+        if !opened.locked.is_empty() {
+            let key_password = self
+                .passwords
+                .key_password(&format!("{} (key entries of the {what})", self.name));
+            if let Some(k) = key_password {
+                opened = crate::open_keystore(bytes, &store_password, &[k.as_str()])?;
+            }
+        }
+        self.push(Item::Pfx(opened.pfx));
+        for locked in opened.locked {
+            self.error(ReadErrorKind::BadPassword {
+                what: format!(
+                    "the private key of entry {:?} in the {what}; give its key password \
+                     with --key-password-env or --key-password-file",
+                    locked.alias
+                ),
+            });
+        }
         Ok(())
     }
 

@@ -416,6 +416,31 @@ impl NhsCa {
         self.role == CaRole::Intermediate && self.purpose == CaPurpose::EndpointTls
     }
 
+    /// The file name stem the NHS publishes it under (`NHSINTAuthG2` from
+    /// `…/NHSINTAuthG2.crt`), else its id: the name fix texts use (`NHSINTAuthG2.pem`).
+    pub fn published_stem(&self) -> &'static str {
+        self.url
+            .and_then(|u| u.rsplit('/').next())
+            .and_then(|f| f.strip_suffix(".crt"))
+            .filter(|s| !s.is_empty())
+            .unwrap_or(self.id)
+    }
+
+    /// The command that writes this CA offline as `<published_stem>.pem`, for fix texts:
+    /// `bars-certcheck ca export --env int --out NHSINTAuthG2.pem`. A root is exported
+    /// with its sub-CA (`--with-root`), a legacy CA with the current one (`--legacy`).
+    pub fn export_command(&self) -> String {
+        let mut cmd = format!("bars-certcheck ca export --env {}", self.env.as_str());
+        if self.role == CaRole::Root {
+            cmd.push_str(" --with-root");
+        }
+        if self.generation == Generation::Legacy {
+            cmd.push_str(" --legacy");
+        }
+        cmd.push_str(&format!(" --out {}.pem", self.published_stem()));
+        cmd
+    }
+
     /// The G2 replacement of a legacy CA.
     pub fn successor_ca(&self) -> Option<&'static NhsCa> {
         self.successor.and_then(find_by_id)
@@ -546,6 +571,30 @@ pub fn environment_of_issuer(issuer_subject_der: &[u8]) -> Option<EnvOrOther> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn published_names_and_export_commands() {
+        let g2 = find_by_id("nhs-int-authentication-g2").unwrap();
+        assert_eq!(g2.published_stem(), "NHSINTAuthG2");
+        assert_eq!(
+            g2.export_command(),
+            "bars-certcheck ca export --env int --out NHSINTAuthG2.pem"
+        );
+        let prod = find_by_id("nhs-authentication-g2").unwrap();
+        assert_eq!(prod.published_stem(), "NHSauthG2");
+        let root = find_by_id("nhs-root-authority-g2").unwrap();
+        assert_eq!(
+            root.export_command(),
+            "bars-certcheck ca export --env prod --with-root --out NHSRootAuthorityG2.pem"
+        );
+        // No published URL: the id.
+        let legacy = find_by_id("nhs-int-level-1c").unwrap();
+        assert_eq!(
+            legacy.export_command(),
+            "bars-certcheck ca export --env int --legacy --out nhs-int-level-1c.pem"
+        );
+    }
+
     use super::*;
 
     #[test]

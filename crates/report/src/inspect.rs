@@ -98,7 +98,11 @@ pub fn render_text(inputs: &[InspectedInput], now: i64, style: &Style) -> String
                 Item::Key(key) => write_key(&mut out, key, style),
                 Item::Pfx(pfx) => {
                     let p = &pfx.summary;
-                    let _ = writeln!(out, "\n  {}", style.bold("PKCS#12 archive"));
+                    let heading = match p.format.as_str() {
+                        "PKCS#12" => "PKCS#12 archive".to_string(),
+                        other => format!("Java keystore ({other})"),
+                    };
+                    let _ = writeln!(out, "\n  {}", style.bold(&heading));
                     field(&mut out, "Encryption", &p.encryption);
                     if let Some(mac) = &p.mac {
                         field(&mut out, "MAC", mac);
@@ -122,6 +126,17 @@ pub fn render_text(inputs: &[InspectedInput], now: i64, style: &Style) -> String
                         };
                         field(&mut out, "Key matches", &text);
                     }
+                    for e in &p.entries {
+                        let kind = match e.kind {
+                            bars_model::KeystoreEntryKind::PrivateKey => format!(
+                                "private key with {} certificate{}",
+                                e.certificates,
+                                plural(count(e.certificates))
+                            ),
+                            _ => "trusted certificate".to_string(),
+                        };
+                        field(&mut out, &format!("Entry {:?}", e.alias), &kind);
+                    }
                     for key in &pfx.keys {
                         write_key(&mut out, key, style);
                     }
@@ -143,14 +158,18 @@ fn count(n: usize) -> i64 {
 
 /// "3 certificates, 1 key" style summary of a file's items.
 fn describe_items(items: &[Item]) -> String {
-    let (mut c, mut r, mut k, mut p) = (0usize, 0usize, 0usize, 0usize);
+    let (mut c, mut r, mut k, mut p, mut j) = (0usize, 0usize, 0usize, 0usize, 0usize);
     for item in items {
         match item {
             Item::Certificate(_) => c += 1,
             Item::Csr(_) => r += 1,
             Item::Key(_) => k += 1,
             Item::Pfx(x) => {
-                p += 1;
+                if x.summary.format == "PKCS#12" {
+                    p += 1;
+                } else {
+                    j += 1;
+                }
                 c += x.certificates.len();
             }
         }
@@ -161,6 +180,7 @@ fn describe_items(items: &[Item]) -> String {
         (r, "CSR", "CSRs"),
         (k, "private key", "private keys"),
         (p, "PKCS#12 archive", "PKCS#12 archives"),
+        (j, "Java keystore", "Java keystores"),
     ] {
         match n {
             0 => {}
@@ -211,6 +231,8 @@ fn write_cert(out: &mut String, s: &CertSummary, now: i64, style: &Style) {
     field(out, "Not after", &format!("{}  ({phrase})", s.not_after));
     field(out, "SHA-256", &s.sha256);
     field(out, "SHA-1", &s.sha1);
+    // As Windows, IIS and Kestrel show it (certmgr, `Get-ChildItem Cert:`, appsettings).
+    field(out, "Thumbprint", &thumbprint(&s.sha1));
     field(out, "Public key", &key_text(&s.key));
     field(out, "Public key SHA-256", &s.public_key_sha256);
     field(out, "Signature", &s.signature_algorithm);
@@ -270,6 +292,16 @@ fn write_cert(out: &mut String, s: &CertSummary, now: i64, style: &Style) {
         })
         .collect();
     list_field(out, "Other extensions", &others);
+}
+
+/// The SHA-1 fingerprint as Windows shows a certificate's thumbprint: uppercase hex, no
+/// separators (JSON keeps the lowercase `sha1`).
+pub fn thumbprint(sha1_hex: &str) -> String {
+    sha1_hex
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 fn key_text(k: &bars_model::PublicKeySummary) -> String {
