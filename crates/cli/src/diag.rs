@@ -139,9 +139,7 @@ pub fn check_input(parsed: Vec<(String, Parsed)>) -> (CheckInput, bool) {
     for (name, p) in parsed {
         for e in &p.errors {
             match &e.kind {
-                ReadErrorKind::NeedPassword { what } | ReadErrorKind::BadPassword { what }
-                    if what.starts_with("PKCS#12") =>
-                {
+                kind if kind.is_container_password() => {
                     input
                         .pfx_errors
                         .push((Source::File(name.clone()), e.kind.to_string()));
