@@ -85,6 +85,20 @@ impl ExtraCa {
     }
 }
 
+/// What the user is doing: fix texts say the next action for it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Purpose {
+    /// Checking files (`check`, `match`): the fix is in the files.
+    #[default]
+    Files,
+    /// Diagnosing a live endpoint (`probe`, `scan`, `demo`): the fix is in what the server
+    /// sends.
+    Server,
+    /// Building a PFX (`pfx build`): what is missing is given with `--chain`.
+    PfxBuild,
+}
+
 /// Which usage the leaf must allow (`cert.eku`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -123,6 +137,8 @@ pub struct Options {
     /// the first certificate the server sent). Otherwise leaves are found by structure
     /// (SPEC "Which certificate is the leaf").
     pub leaf_first: bool,
+    /// What the user is doing (fix texts).
+    pub purpose: Purpose,
 }
 
 impl Options {
@@ -138,6 +154,7 @@ impl Options {
             host: None,
             usage: Usage::Server,
             leaf_first: false,
+            purpose: Purpose::Files,
         }
     }
 }

@@ -22,7 +22,7 @@ pub use analyse::{analyse, Analysis, CertEntry, ChainResult, EnvSource, Role};
 pub use catalogue::{
     catalogue, cert, chain, csr, input, key, lookup, name, pfx, revocation, tls, trust, CheckInfo,
 };
-pub use given::{CheckInput, ExtraCa, Options, Source, Usage};
+pub use given::{CheckInput, ExtraCa, Options, Purpose, Source, Usage};
 pub use tls_checks::{tls_findings, AuditFacts, HandshakeFacts, TlsFacts};
 
 use serde::Serialize;
@@ -83,6 +83,15 @@ pub struct Finding {
     /// (`input.unreadable`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
+}
+
+impl Finding {
+    /// The same finding with a fix written for its case (the catalogue's fix is the
+    /// general one).
+    pub fn with_fix(mut self, fix: impl Into<String>) -> Finding {
+        self.fix = fix.into();
+        self
+    }
 }
 
 /// Counts by severity.

@@ -1,6 +1,6 @@
 //! One leaf: its environment, the path judged for it, and the chain findings.
 
-use super::{invalid_reasons, names, Ctx, EnvSource};
+use super::{fixes, invalid_reasons, names, Ctx, EnvSource};
 use crate::catalogue::{cert as certc, chain, name, pfx as pfxc};
 use crate::given::Source;
 use crate::path::{AnchorAt, End, PathResult, Pool};
@@ -309,16 +309,18 @@ pub(super) fn check_leaf(
             Some(leaf),
             format!("{leaf_label} is its own issuer"),
         );
-        cx.add(
+        cx.add_fixed(
             &chain::UNTRUSTED,
             Some(leaf),
             format!("{leaf_label} is self-signed: no environment trusts it"),
+            fixes::untrusted(env),
         );
     } else if let Some(why) = &foreign {
-        cx.add(
+        cx.add_fixed(
             &chain::UNTRUSTED,
             Some(leaf),
             format!("{leaf_label}: {why}"),
+            fixes::foreign(env),
         );
     } else if !wrong_env {
         complete = completeness(cx, leaf, &c, &result, env, &leaf_label, excused);
@@ -398,13 +400,20 @@ fn completeness(
             .get(p)
             .map(|(_, s)| s.to_string())
             .unwrap_or_default();
-        cx.add(
+        let fix = cx
+            .input
+            .pfx
+            .get(p)
+            .map(|(_, s)| fixes::pfx_no_chain(s))
+            .unwrap_or_default();
+        cx.add_fixed(
             &pfxc::NO_CHAIN,
             Some(leaf),
             format!(
                 "{src} holds {leaf_label} but not its issuer ({})",
                 c.summary().issuer
             ),
+            fix,
         );
     }
     // Below the anchor everything must have been given; a root anchor (and, in public,
@@ -457,10 +466,17 @@ fn completeness(
                 .copied()
                 .unwrap_or(leaf);
             let pl = cx.label(prev);
-            cx.add(
+            let dn = cx
+                .pool
+                .cert(m)
+                .map(|x| x.summary().subject.clone())
+                .unwrap_or_default();
+            let fix = fixes::missing_issuer(cx, leaf, Some(m), &dn);
+            cx.add_fixed(
                 &chain::INCOMPLETE,
                 Some(leaf),
                 format!("the issuer of {pl} was not sent: {ml}"),
+                fix,
             );
             false
         }
@@ -470,21 +486,23 @@ fn completeness(
             let root = result.path.last().copied().unwrap_or(leaf);
             let rl = cx.label(root);
             let want = anchors_wanted(env);
-            cx.add(
+            cx.add_fixed(
                 &chain::UNTRUSTED,
                 Some(leaf),
                 format!("the path from {leaf_label} ends at {rl}, which is not one of {want}"),
+                fixes::untrusted(env),
             );
             true
         }
         (End::TooLong, None) => {
-            cx.add(
+            cx.add_fixed(
                 &chain::INCOMPLETE,
                 Some(leaf),
                 format!(
                     "the path from {leaf_label} runs past {} certificates without reaching a trusted root; bars-certcheck follows no further (TLS clients give up long before)",
                     crate::path::MAX_DEPTH
                 ),
+                fixes::too_long(),
             );
             false
         }
@@ -505,19 +523,22 @@ fn completeness(
                 let el = cx.label(end);
                 let issuer = issuer_of(cx, end);
                 let want = anchors_wanted(env);
-                cx.add(
+                cx.add_fixed(
                     &chain::UNTRUSTED,
                     Some(leaf),
                     format!("the path from {leaf_label} ends at {el}, issued by {issuer}, which is not one of {want}"),
+                    fixes::untrusted(env),
                 );
                 true
             } else if pfx_only.is_none() {
                 let el = cx.label(end);
                 let issuer = issuer_of(cx, end);
-                cx.add(
+                let fix = fixes::missing_issuer(cx, leaf, None, &issuer);
+                cx.add_fixed(
                     &chain::INCOMPLETE,
                     Some(leaf),
                     format!("the issuer of {el} was not sent and is not known: {issuer}"),
+                    fix,
                 );
                 false
             } else {

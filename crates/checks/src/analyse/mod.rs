@@ -5,6 +5,7 @@
 //! - [`names`]: the names a certificate covers and the BaRS naming rules;
 //! - [`inputs`]: CSRs, keys and the inputs that could not be used.
 
+mod fixes;
 mod inputs;
 mod leaf;
 mod names;
@@ -190,6 +191,18 @@ impl Ctx<'_> {
     pub fn add(&mut self, info: &crate::CheckInfo, node: Option<usize>, detail: String) {
         let idx = node.map(|n| self.idx(n));
         self.findings.push(info.finding(idx, detail));
+    }
+
+    /// [`Ctx::add`] with a fix written for this case.
+    pub fn add_fixed(
+        &mut self,
+        info: &crate::CheckInfo,
+        node: Option<usize>,
+        detail: String,
+        fix: String,
+    ) {
+        let idx = node.map(|n| self.idx(n));
+        self.findings.push(info.finding(idx, detail).with_fix(fix));
     }
 
     /// The findings raised so far about pool node `node`.
@@ -496,16 +509,24 @@ fn cert_checks(cx: &mut Ctx<'_>, node: usize) {
     let s = c.summary();
     let at = cx.opts.at;
     let l = cx.label(node);
+    // On a CA certificate of the path the fix is the CA's current certificate, not a new
+    // CSR.
+    let ca_fix = (!cx.leaves.contains(&node))
+        .then(|| fixes::ca_validity(cx.pool.node(node).and_then(|n| n.nhs)));
+    let add = |cx: &mut Ctx<'_>, info: &crate::CheckInfo, detail: String| match &ca_fix {
+        Some(fix) => cx.add_fixed(info, Some(node), detail, fix.clone()),
+        None => cx.add(info, Some(node), detail),
+    };
     if s.not_after_unix < at {
-        cx.add(
+        add(
+            cx,
             &certc::EXPIRED,
-            Some(node),
             format!("{l} expired on {}", s.not_after),
         );
     } else if s.not_before_unix > at {
-        cx.add(
+        add(
+            cx,
             &certc::NOT_YET_VALID,
-            Some(node),
             format!("{l} is valid only from {}", s.not_before),
         );
     } else if s.not_after_unix.saturating_sub(at)

@@ -119,6 +119,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Exit> {
     opts.usage = Usage::Server;
     opts.host = Some(name.clone());
     opts.leaf_first = true;
+    opts.purpose = bars_checks::Purpose::Server;
     // The tool knows the demo hierarchy the way it knows the NHS CAs, so the missing
     // intermediate is named.
     let sub_cert = bars_model::Certificate::from_der(&sub)

@@ -274,7 +274,8 @@ fn build(args: &PfxBuildArgs) -> anyhow::Result<Exit> {
         fail_on: FailOn::Error,
         at: args.at,
     };
-    let opts = crate::diag::options(&diag_args, now, args.usage.into())?;
+    let mut opts = crate::diag::options(&diag_args, now, args.usage.into())?;
+    opts.purpose = bars_checks::Purpose::PfxBuild;
 
     // The output: never an input, never over an existing file without --force.
     for input in std::iter::once(&args.cert)

@@ -114,6 +114,7 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Exit> {
     let name = name_to_cover(&target, args.sni.as_deref());
     opts.host = Some(name.clone());
     opts.leaf_first = true;
+    opts.purpose = bars_checks::Purpose::Server;
     if opts.env.is_none() {
         // `--env auto`: the probed FQDN's prefix first (BaRS-INT-…, BaRS-PROD-…).
         opts.env = bars_nhs::env_from_fqdn(opts.expect_fqdn.as_deref().unwrap_or(&name));

@@ -292,6 +292,7 @@ async fn scan_one(index: usize, ep: Endpoint, ctx: Arc<Ctx>) -> Outcome {
     let name = probe::name_to_cover(&target, ep.sni.as_deref());
     opts.host = Some(name.clone());
     opts.leaf_first = true;
+    opts.purpose = bars_checks::Purpose::Server;
     opts.env = match ep.env {
         None => opts.env,
         Some(EndpointEnv::Auto) => None,
