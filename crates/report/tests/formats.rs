@@ -44,6 +44,7 @@ fn finding(id: &str, severity: Level, certificate: Option<usize>, detail: &str) 
         detail: detail.into(),
         fix: format!("fix for {id}: run `bars-certcheck ca export --env int`"),
         certificate,
+        file: None,
     }
 }
 
@@ -71,10 +72,12 @@ fn check_report<'a>(chain: &'a [Certificate], root: &'a [Certificate]) -> Report
         command: "check",
         target: "certs/leaf & chain.pem".into(),
         environment: "int".into(),
+        environment_source: "forced",
         certificates,
         chains: vec![ChainView {
             leaf: 0,
             complete: false,
+            valid: false,
             trusted_by: None,
             path: vec![0, 1, 2],
         }],
@@ -105,6 +108,7 @@ fn probe_report<'a>(
         command: "probe",
         target: target.into(),
         environment: "int".into(),
+        environment_source: "forced",
         certificates: chain
             .iter()
             .enumerate()
@@ -117,6 +121,7 @@ fn probe_report<'a>(
         chains: vec![ChainView {
             leaf: 0,
             complete: true,
+            valid: true,
             trusted_by: Some("BaRS TEST INT Root".into()),
             path: (0..chain.len()).collect(),
         }],
