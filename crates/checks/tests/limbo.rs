@@ -1,6 +1,6 @@
 //! x509-limbo conformance of the generic validation mode (`bars_checks::generic`).
 //!
-//! Runs every SERVER case of the shared subset (`../shared/conformance`, beside the repo),
+//! Runs every SERVER case of the x509-limbo subset (`fixtures/conformance`, vendored),
 //! compares each verdict with `expected_result`, prints the agreement beside OpenSSL's
 //! (`openssl-3.0.19-cli-results.json`, same folder) and fails when:
 //! (a) fewer cases agree than `minimum_agreeing` in `tests/limbo-exceptions.json`,
@@ -73,13 +73,13 @@ struct Exception {
 }
 
 fn conformance_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/conformance")
 }
 
 fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| {
         format!(
-            "{}: {e}. The x509-limbo subset is required (../shared/conformance beside the repo)",
+            "{}: {e}. The x509-limbo subset is required (fixtures/conformance)",
             path.display()
         )
     })
