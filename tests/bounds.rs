@@ -1,7 +1,7 @@
 //! Resource bounds: oversized files, floods of PEM blocks, absurd names, deep nesting,
 //! long chains — each refused or bounded quickly, with a clear message.
 
-use crate::util::{run, shared, Run};
+use crate::util::{fixture, run, Run};
 use std::time::{Duration, Instant};
 
 /// Runs and asserts the run took less than two seconds.
@@ -73,7 +73,7 @@ fn a_hundred_thousand_pem_blocks() {
 #[test]
 fn a_name_of_ten_thousand_labels() {
     let name = vec!["a"; 10_000].join(".");
-    let chain = shared("nhs-pki/leaves/inttif-checkuphealth-thirdparty-nhs-uk.pem");
+    let chain = fixture("nhs-pki/leaves/inttif-checkuphealth-thirdparty-nhs-uk.pem");
     let r = quick(&args(&[
         "check",
         &chain.display().to_string(),
@@ -119,7 +119,7 @@ fn deeply_nested_asn1() {
 
 #[test]
 fn a_chain_longer_than_sixteen_certificates() {
-    let chain = shared("corpus/59-pathological-101-cert-chain.pem");
+    let chain = fixture("corpus/59-pathological-101-cert-chain.pem");
     let r = quick(&args(&[
         "check",
         &chain.display().to_string(),

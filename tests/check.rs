@@ -2,7 +2,7 @@
 //! test time.
 
 use crate::schema::assert_valid;
-use crate::util::{openssl, run, run_with, shared, Run};
+use crate::util::{fixture, openssl, run, run_with, Run};
 use std::path::{Path, PathBuf};
 
 fn ids(r: &Run) -> Vec<String> {
@@ -29,7 +29,7 @@ fn cat(dir: &Path, name: &str, parts: &[&Path]) -> PathBuf {
 }
 
 fn nhs(rel: &str) -> PathBuf {
-    shared(&format!("nhs-pki/{rel}"))
+    fixture(&format!("nhs-pki/{rel}"))
 }
 
 #[test]
@@ -443,6 +443,7 @@ fn check_json(pki: &OpensslPki, files: &[&str], extra: &[&str]) -> Run {
 
 #[test]
 fn openssl_pki_every_chain_shape() {
+    bars_testpki::require_tools!("openssl");
     let pki = openssl_pki();
     let d = pki.dir.path();
     cat(
@@ -573,6 +574,7 @@ fn openssl_pki_every_chain_shape() {
 
 #[test]
 fn every_format_renders() {
+    bars_testpki::require_tools!("openssl");
     let pki = openssl_pki();
     let d = pki.dir.path();
     cat(d, "chain.pem", &[&pki.path("leaf.pem")]);
@@ -600,7 +602,7 @@ fn every_format_renders() {
 fn public_chain_anchors_at_the_mozilla_root_that_was_sent() {
     let r = run(&[
         "check".as_ref(),
-        shared("corpus/58-microsoft-com-chain.pem").as_os_str(),
+        fixture("corpus/58-microsoft-com-chain.pem").as_os_str(),
         "--format".as_ref(),
         "json".as_ref(),
         "--at".as_ref(),

@@ -1,6 +1,6 @@
 //! `inspect`: every format, and one stderr line per bad input with the others still shown.
 
-use crate::util::{base64_decode, run, shared};
+use crate::util::{base64_decode, fixture, run};
 
 const G2: &str = "nhs-pki/int/nhs-int-authentication-g2.pem";
 
@@ -21,7 +21,7 @@ fn real_nhs_sub_ca_json_matches_the_published_facts() {
         "inspect".as_ref(),
         "--format".as_ref(),
         "json".as_ref(),
-        shared(G2).as_os_str(),
+        fixture(G2).as_os_str(),
     ]);
     r.code(0);
     let doc = r.json();
@@ -39,7 +39,7 @@ fn real_nhs_sub_ca_json_matches_the_published_facts() {
     assert_eq!(c["key"]["algorithm"], "RSA");
     assert!(c["source"].as_str().unwrap().starts_with("file:"));
     let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(shared("nhs-pki/manifest.json")).unwrap())
+        serde_json::from_str(&std::fs::read_to_string(fixture("nhs-pki/manifest.json")).unwrap())
             .unwrap();
     let entry = manifest
         .as_array()
@@ -65,7 +65,7 @@ fn a_chain_shows_its_issuance_tree_with_verified_signatures() {
         "nhs-pki/int/nhs-int-authentication-g2.pem",
         "nhs-pki/int/nhs-ptl-root-authority-g2.pem",
     ] {
-        text.push_str(&std::fs::read_to_string(shared(f)).unwrap());
+        text.push_str(&std::fs::read_to_string(fixture(f)).unwrap());
     }
     std::fs::write(&bundle, text).unwrap();
     let r = run(&["inspect".as_ref(), bundle.as_os_str()]);
@@ -89,7 +89,7 @@ fn a_chain_shows_its_issuance_tree_with_verified_signatures() {
 /// given after it is still inspected.
 #[test]
 fn bad_inputs_are_one_line_each_and_do_not_stop_the_others() {
-    let good = shared(G2);
+    let good = fixture(G2);
     let dir = tempfile::tempdir().unwrap();
     let real_pem = std::fs::read_to_string(&good).unwrap();
     let der = {
@@ -145,7 +145,7 @@ fn bad_inputs_are_one_line_each_and_do_not_stop_the_others() {
 
 #[test]
 fn der_cut_at_every_offset_never_panics() {
-    let pem = std::fs::read_to_string(shared(G2)).unwrap();
+    let pem = std::fs::read_to_string(fixture(G2)).unwrap();
     let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
     let der = base64_decode(&body);
     let dir = tempfile::tempdir().unwrap();

@@ -88,6 +88,7 @@ fn finding_ids(doc: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn every_pairing() {
+    bars_testpki::require_tools!("openssl");
     let t = triples();
     let d = t.path();
     // All nine together: three groups of three, no finding.
@@ -146,6 +147,7 @@ fn every_pairing() {
 
 #[test]
 fn text_output_groups_and_exit_codes() {
+    bars_testpki::require_tools!("openssl");
     let t = triples();
     let d = t.path();
     let r = run(&[

@@ -93,6 +93,7 @@ fn ids(doc: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn nginx_receiver_with_the_right_and_a_too_broad_trust_file() {
+    bars_testpki::require_tools!("nginx");
     let read = |p: &str| std::fs::read_to_string(fixture(&format!("pki/{p}"))).unwrap();
     let right = format!("{}{}", read("int/subca.pem"), read("int/root.pem"));
     let broad = format!("{right}{}{}", read("prod/subca.pem"), read("prod/root.pem"));

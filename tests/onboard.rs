@@ -3,7 +3,7 @@
 //! only to files and to a local HTTP server on 127.0.0.1.
 
 use crate::schema::assert_valid;
-use crate::util::{shared, Run};
+use crate::util::{fixture, Run};
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -102,7 +102,7 @@ fn serious(r: &Run) -> Vec<String> {
 }
 
 fn nhs(rel: &str) -> PathBuf {
-    shared(&format!("nhs-pki/{rel}"))
+    fixture(&format!("nhs-pki/{rel}"))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -110,6 +110,7 @@ fn nhs(rel: &str) -> PathBuf {
 
 #[test]
 fn csr_new_int_defaults_check_clean_and_openssl_agrees() {
+    bars_testpki::require_tools!("openssl");
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let r = run_in(d, &["csr", "new", "--fqdn", INT_FQDN], &[]);
@@ -167,6 +168,7 @@ fn csr_new_int_defaults_check_clean_and_openssl_agrees() {
 
 #[test]
 fn csr_new_prod_custom_paths_and_bits() {
+    bars_testpki::require_tools!("openssl");
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::create_dir(d.join("out")).unwrap();
@@ -278,6 +280,7 @@ fn csr_new_refuses_names_against_the_rules_and_writes_nothing() {
 
 #[test]
 fn csr_new_force_overrides_the_naming_rules_loudly() {
+    bars_testpki::require_tools!("openssl");
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let r = run_in(
@@ -314,6 +317,7 @@ fn csr_new_force_overrides_the_naming_rules_loudly() {
 
 #[test]
 fn csr_new_never_replaces_a_file_without_force() {
+    bars_testpki::require_tools!("openssl");
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("private.key"), "precious").unwrap();
@@ -380,6 +384,7 @@ fn csr_new_never_replaces_a_file_without_force() {
 
 #[test]
 fn csr_new_encrypted_key_opens_with_its_password_only() {
+    bars_testpki::require_tools!("openssl");
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let env = [("KEY_PW", "correct horse")];
@@ -635,6 +640,7 @@ fn check_pfx(p: &Pki, file: &str) -> Run {
 
 #[test]
 fn pfx_build_modern_and_legacy_open_with_openssl_and_check_clean() {
+    bars_testpki::require_tools!("openssl");
     let p = pki();
     let r = pfx_build(&p, &good("modern.pfx"));
     r.code(0);
@@ -679,6 +685,7 @@ fn pfx_build_modern_and_legacy_open_with_openssl_and_check_clean() {
 
 #[test]
 fn pfx_build_completes_and_orders_the_chain() {
+    bars_testpki::require_tools!("openssl");
     let p = pki();
     let d = p.d();
     let cat = |name: &str, parts: &[&str]| {
@@ -729,6 +736,7 @@ fn pfx_build_completes_and_orders_the_chain() {
 
 #[test]
 fn pfx_build_refuses_and_writes_nothing() {
+    bars_testpki::require_tools!("openssl");
     let p = pki();
     let cases = [
         // The wrong key.
@@ -811,6 +819,7 @@ fn pfx_build_refuses_and_writes_nothing() {
 
 #[test]
 fn pfx_build_real_nhs_leaf_is_completed_from_the_embedded_sub_ca() {
+    bars_testpki::require_tools!("openssl");
     // No one has the key of a real NHS leaf: with another key the build is refused for
     // the key alone, the chain having been completed from the embedded G2 sub-CA.
     let p = pki();
@@ -843,6 +852,7 @@ fn pfx_build_real_nhs_leaf_is_completed_from_the_embedded_sub_ca() {
 
 #[test]
 fn pfx_build_opens_encrypted_and_traditional_keys() {
+    bars_testpki::require_tools!("openssl");
     let p = pki();
     let base = |key: &str, out: &str| {
         format!(
@@ -890,6 +900,7 @@ fn pfx_build_opens_encrypted_and_traditional_keys() {
 
 #[test]
 fn ca_list_shows_the_embedded_cas_in_text_and_json() {
+    bars_testpki::require_tools!("openssl");
     let dir = tempfile::tempdir().unwrap();
     let r = run_in(dir.path(), &["ca", "list"], &[]);
     r.code(0);
@@ -1022,6 +1033,7 @@ fn fingerprint(dir: &Path, file: &Path) -> String {
 
 #[test]
 fn ca_fetch_from_files_accepts_only_the_pinned_ca() {
+    bars_testpki::require_tools!("openssl");
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let int_pem = nhs("int/nhs-int-authentication-g2.pem");
@@ -1306,6 +1318,7 @@ fn ok_response(body: &[u8], ctype: &str) -> Vec<u8> {
 
 #[test]
 fn ca_fetch_over_http_from_a_local_server() {
+    bars_testpki::require_tools!("openssl");
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let der = std::fs::read(der_of(

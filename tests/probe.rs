@@ -342,6 +342,7 @@ fn good_chain_with_client_auth_and_the_env_ca_in_the_hints() {
 
 #[test]
 fn openssl_receiver_requiring_a_client_certificate() {
+    bars_testpki::require_tools!("openssl");
     // An independent peer: openssl s_server requiring a client certificate, advertising
     // the environment's root. Probed without one, it refuses us; that is what a Receiver
     // must do, so it is reported as information, not a fault.
@@ -534,6 +535,7 @@ fn host_mismatch_is_the_same_through_sni_and_connect() {
 
 #[test]
 fn client_certificate_rejected_under_tls12_and_tls13() {
+    bars_testpki::require_tools!("openssl");
     // openssl s_server trusts only the client root; we present a stranger. The server
     // sends only its leaf, so the chain's own findings must appear too.
     let p = pki();
@@ -641,6 +643,7 @@ fn a_client_key_that_does_not_match_is_a_usage_error() {
 
 #[test]
 fn mtls_audit_finds_a_server_accepting_anonymous_clients() {
+    bars_testpki::require_tools!("openssl");
     let p = pki();
     // rustls: a client certificate is optional, but a presented one must verify.
     let (addr, _h) = rustls_server(
@@ -805,6 +808,7 @@ fn no_chain_at_all_is_exit_3_with_one_line() {
 
 #[test]
 fn openssl_server_speaking_only_old_tls() {
+    bars_testpki::require_tools!("openssl");
     let p = pki();
     let s = s_server(
         p.dir.path(),
@@ -925,6 +929,7 @@ fn through_an_http_connect_proxy() {
 /// shows for the same server (order included, the root sent too).
 #[test]
 fn the_recorded_chain_equals_what_s_client_shows() {
+    bars_testpki::require_tools!("openssl");
     let p = pki();
     // Wrong order and the root: recorded exactly as sent, whatever it means.
     p.write("chain.pem", &[&p.root.der, &p.sub.der]);
@@ -1077,6 +1082,7 @@ fn mtls_audit_tries_a_lookalike_and_the_other_environment() {
 /// s_server` serving it is probed with no chain finding.
 #[test]
 fn write_chain_repairs_what_openssl_and_probe_then_accept() {
+    bars_testpki::require_tools!("openssl");
     let fx = |p: &str| {
         crate::util::fixture(&format!("pki/{p}"))
             .display()

@@ -143,6 +143,7 @@ fn ids(r: &Run) -> Vec<String> {
 
 #[test]
 fn crl_says_good_revoked_stale_or_forged_and_is_downloaded_once() {
+    bars_testpki::require_tools!("openssl");
     let pki = Pki::new();
     let sub = pki.sub.cert.as_path();
 
@@ -204,6 +205,7 @@ fn crl_says_good_revoked_stale_or_forged_and_is_downloaded_once() {
 
 #[test]
 fn ocsp_says_good_revoked_or_unknown_and_a_stalling_responder_times_out() {
+    bars_testpki::require_tools!("openssl");
     let pki = Pki::new();
     let (signer, key) = pki.sub.issue_ocsp_signer("responder");
     let _responder = OcspResponder::start(pki.ocsp_port, &pki.sub, &signer, &key);
@@ -263,6 +265,7 @@ fn ocsp_says_good_revoked_or_unknown_and_a_stalling_responder_times_out() {
 
 #[test]
 fn fetch_missing_uses_only_the_real_issuer_and_still_reports_the_gap() {
+    bars_testpki::require_tools!("openssl");
     let pki = Pki::new();
     let r = pki.check(
         &[&pki.leaf("good")],
@@ -338,6 +341,7 @@ fn fetch_missing_uses_only_the_real_issuer_and_still_reports_the_gap() {
 
 #[test]
 fn nothing_is_contacted_without_revocation_or_fetch_missing() {
+    bars_testpki::require_tools!("openssl");
     let dir = tempfile::tempdir().unwrap();
     let quiet = Peer::start();
     let root = Ca::root(dir.path(), "root", "Quiet Root");
@@ -394,6 +398,7 @@ fn nothing_is_contacted_without_revocation_or_fetch_missing() {
 /// `probe --revocation crl` checks the chain the server sent, against the CRLs it names.
 #[test]
 fn probe_checks_the_revocation_of_what_the_server_sent() {
+    bars_testpki::require_tools!("openssl");
     use bars_net::testserver::{spawn_tls, ClientAuthMode, TlsServerSpec};
     let pki = Pki::new();
     let der = |p: &Path| testsupport::cert(p).der().to_vec();
@@ -445,6 +450,7 @@ fn probe_checks_the_revocation_of_what_the_server_sent() {
 /// share one download of its CRL.
 #[test]
 fn scan_checks_revocation_and_downloads_each_crl_once() {
+    bars_testpki::require_tools!("openssl");
     use bars_net::testserver::{spawn_tls, ClientAuthMode, TlsServerSpec};
     let pki = Pki::new();
     let der = |p: &Path| testsupport::cert(p).der().to_vec();

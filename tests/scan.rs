@@ -102,14 +102,19 @@ fn start(counts: &[(Kind, usize)]) -> (Vec<(Kind, SocketAddr)>, ServerHandle) {
     for ((kind, _), group) in live.iter().zip(addrs) {
         out.extend(group.into_iter().map(|a| (*kind, a)));
     }
+    // All dead ports are held until every one is chosen: a port closed at once could be
+    // handed out again by the next bind, and a repeated address is scanned only once.
+    let mut dead = Vec::new();
     for (kind, n) in counts {
         if *kind == Kind::Dead {
             for _ in 0..*n {
                 let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
                 out.push((Kind::Dead, l.local_addr().unwrap()));
+                dead.push(l);
             }
         }
     }
+    drop(dead);
     // Interleave the kinds so that the list order is not the kind order.
     out.sort_by_key(|(_, a)| (u32::from(a.port()) * 7919) % 65_521);
     (out, handle)

@@ -1,6 +1,6 @@
 //! The committed JSON Schema describes real output, and rejects wrong documents.
 
-use crate::util::{root, run, shared};
+use crate::util::{fixture, root, run};
 
 /// Validates `doc` against schema/bars-certcheck-1.schema.json, listing every violation.
 #[track_caller]
@@ -27,8 +27,8 @@ fn inspect_output_matches_the_schema() {
         "inspect".as_ref(),
         "--format".as_ref(),
         "json".as_ref(),
-        shared("nhs-pki/int/nhs-int-authentication-g2.pem").as_os_str(),
-        shared("nhs-pki/leaves/int-api-service-nhs-uk-digicert.pem").as_os_str(),
+        fixture("nhs-pki/int/nhs-int-authentication-g2.pem").as_os_str(),
+        fixture("nhs-pki/leaves/int-api-service-nhs-uk-digicert.pem").as_os_str(),
     ]);
     r.code(0);
     assert_valid(&r.json());

@@ -1,13 +1,13 @@
 //! `trust lint`: client-CA files built from the real NHS CAs, and the system's public roots.
 
 use crate::schema::assert_valid;
-use crate::util::{run, shared};
+use crate::util::{fixture, run};
 use std::path::PathBuf;
 
 fn bundle(dir: &tempfile::TempDir, name: &str, parts: &[&str]) -> PathBuf {
     let mut text = String::new();
     for p in parts {
-        text.push_str(&std::fs::read_to_string(shared(&format!("nhs-pki/{p}"))).unwrap());
+        text.push_str(&std::fs::read_to_string(fixture(&format!("nhs-pki/{p}"))).unwrap());
     }
     let out = dir.path().join(name);
     std::fs::write(&out, text).unwrap();

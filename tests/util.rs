@@ -10,14 +10,10 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// A path under the repository's fixtures/.
+/// A path under the repository's fixtures/ (the generated test PKI in `pki/`, the real
+/// NHS certificates in `nhs-pki/`, the tricky-encodings corpus in `corpus/`).
 pub fn fixture(rel: &str) -> PathBuf {
     root().join("fixtures").join(rel)
-}
-
-/// A path under ../shared (beside the repository, in CI too).
-pub fn shared(rel: &str) -> PathBuf {
-    root().join("../shared").join(rel)
 }
 
 /// The result of one run.

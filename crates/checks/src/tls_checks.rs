@@ -481,7 +481,7 @@ mod tests {
 
     fn read_cert(rel: &str) -> Certificate {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared")
+            .join("../../fixtures")
             .join(rel);
         let parsed = bars_model::read_path(
             &path,
@@ -543,7 +543,7 @@ mod tests {
         };
         let got = tls_findings(&failure, &analyse(&input, &opts()), &opts());
         assert!(!got[0].detail.contains("too weak"), "{got:?}");
-        // An RSA-1024 leaf (from the shared corpus).
+        // An RSA-1024 leaf (from the vendored corpus).
         let weak = read_cert("corpus/14-ip-san.pem");
         let input = CheckInput {
             certificates: vec![(weak, Source::Sent)],

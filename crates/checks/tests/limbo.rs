@@ -8,8 +8,9 @@
 //! express (a maximum chain depth, key usage or signature algorithm constraints, purposes
 //! other than serverAuth/clientAuth) are skipped.
 //!
-//! Compares each verdict with `expected_result`, prints the agreement beside OpenSSL's
-//! (`openssl-3.0.19-cli-results.json`) and fails when:
+//! Runs every SERVER case of the x509-limbo subset (`fixtures/conformance`, vendored),
+//! compares each verdict with `expected_result`, prints the agreement beside OpenSSL's
+//! (`openssl-3.0.19-cli-results.json`, same folder) and fails when:
 //! (a) fewer cases agree than `minimum_agreeing` in `tests/limbo-exceptions.json`,
 //! (b) a case that is not listed there disagrees, or
 //! (c) a listed case now agrees, is skipped or is gone (so the list stays honest).
@@ -79,13 +80,13 @@ struct Exception {
 }
 
 fn conformance_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/conformance")
 }
 
 fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| {
         format!(
-            "{}: {e}. The x509-limbo subset is required (../shared/conformance beside the repo)",
+            "{}: {e}. The x509-limbo subset is required (fixtures/conformance)",
             path.display()
         )
     })

@@ -11,9 +11,9 @@ use std::process::Command;
 
 const NOW: i64 = 1_767_225_600; // 2026-01-01
 
-fn shared(p: &str) -> Vec<u8> {
+fn nhs_pki(p: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/nhs-pki")
+        .join("../../fixtures/nhs-pki")
         .join(p);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -38,7 +38,8 @@ fn der_of(pem: &[u8]) -> Vec<u8> {
 
 #[test]
 fn int_pinned_pem_and_der_accepted() {
-    let pem = shared("int/nhs-int-authentication-g2.pem");
+    bars_testpki::require_tools!("openssl");
+    let pem = nhs_pki("int/nhs-int-authentication-g2.pem");
     for input in [pem.clone(), der_of(&pem)] {
         let a = verify_fetched(Environment::Int, &input, false, NOW).unwrap();
         assert!(a.pinned);
@@ -46,7 +47,7 @@ fn int_pinned_pem_and_der_accepted() {
         assert_eq!(a.file_name, "nhs-int-authentication-g2.crt");
         assert_eq!(a.bundle_pem.matches("BEGIN CERTIFICATE").count(), 2);
         // Bundle = sub-CA then the PTL G2 root, byte-identical certificates.
-        let root = shared("int/nhs-ptl-root-authority-g2.pem");
+        let root = nhs_pki("int/nhs-ptl-root-authority-g2.pem");
         assert_eq!(der_of(a.bundle_pem.as_bytes()), der_of(&pem));
         let second =
             &a.bundle_pem[a.bundle_pem.find("-----END CERTIFICATE-----\n").unwrap() + 26..];
@@ -56,7 +57,7 @@ fn int_pinned_pem_and_der_accepted() {
 
 #[test]
 fn prod_pinned_accepted_and_refused_for_int() {
-    let pem = shared("prod/nhs-authentication-g2.pem");
+    let pem = nhs_pki("prod/nhs-authentication-g2.pem");
     let a = verify_fetched(Environment::Prod, &pem, false, NOW).unwrap();
     assert_eq!(a.file_name, "nhs-authentication-g2.crt");
     let e = verify_fetched(Environment::Int, &pem, true, NOW).unwrap_err();
@@ -66,7 +67,7 @@ fn prod_pinned_accepted_and_refused_for_int() {
         msg.contains("NHS Authentication G2 (prod)") && msg.contains("NHS INT Authentication G2"),
         "{msg}"
     );
-    let int = shared("int/nhs-int-authentication-g2.pem");
+    let int = nhs_pki("int/nhs-int-authentication-g2.pem");
     assert!(matches!(
         verify_fetched(Environment::Prod, &int, false, NOW),
         Err(CaFetchError::WrongCa { .. })
@@ -75,7 +76,8 @@ fn prod_pinned_accepted_and_refused_for_int() {
 
 #[test]
 fn tampered_refused_even_with_allow_new() {
-    let mut der = der_of(&shared("int/nhs-int-authentication-g2.pem"));
+    bars_testpki::require_tools!("openssl");
+    let mut der = der_of(&nhs_pki("int/nhs-int-authentication-g2.pem"));
     der[20] ^= 0x01; // inside the serial number, part of the signed TBS
     let e = verify_fetched(Environment::Int, &der, false, NOW).unwrap_err();
     assert!(matches!(e, CaFetchError::NotPinned { .. }), "{e}");
@@ -112,12 +114,13 @@ fn html_and_garbage_refused() {
 
 #[test]
 fn real_sub_ca_verifies_under_its_root_only() {
-    let int = der_of(&shared("int/nhs-int-authentication-g2.pem"));
-    let int_root = der_of(&shared("int/nhs-ptl-root-authority-g2.pem"));
-    let prod_root = der_of(&shared("prod/nhs-root-authority-g2.pem"));
+    bars_testpki::require_tools!("openssl");
+    let int = der_of(&nhs_pki("int/nhs-int-authentication-g2.pem"));
+    let int_root = der_of(&nhs_pki("int/nhs-ptl-root-authority-g2.pem"));
+    let prod_root = der_of(&nhs_pki("prod/nhs-root-authority-g2.pem"));
     verify_signed_by(&int, &int_root).unwrap();
     assert!(verify_signed_by(&int, &prod_root).is_err());
-    let prod = der_of(&shared("prod/nhs-authentication-g2.pem"));
+    let prod = der_of(&nhs_pki("prod/nhs-authentication-g2.pem"));
     verify_signed_by(&prod, &prod_root).unwrap();
     let mut bad = int.clone();
     let n = bad.len();
@@ -129,7 +132,7 @@ fn real_sub_ca_verifies_under_its_root_only() {
 
 #[test]
 fn pem_with_text_around_it_and_crlf_is_read() {
-    let pem = String::from_utf8(shared("int/nhs-int-authentication-g2.pem")).unwrap();
+    let pem = String::from_utf8(nhs_pki("int/nhs-int-authentication-g2.pem")).unwrap();
     let wrapped = format!(
         "\u{feff}Certificate:\n    Subject: CN=NHS INT Authentication G2\n{}\ntrailing notes\n",
         pem.replace('\n', "\r\n")
@@ -152,7 +155,8 @@ fn pem_with_text_around_it_and_crlf_is_read() {
 
 #[test]
 fn other_environment_cas_are_named_and_roots_are_not_new_sub_cas() {
-    let dep = shared("other-cas/nhs-dep-level-1c.pem");
+    bars_testpki::require_tools!("openssl");
+    let dep = nhs_pki("other-cas/nhs-dep-level-1c.pem");
     let e = verify_fetched(Environment::Int, &dep, true, NOW).unwrap_err();
     let msg = e.to_string();
     assert!(

@@ -83,11 +83,13 @@ fn check_csr(bits: u32, password: Option<&str>) {
 
 #[test]
 fn csr_2048_plain() {
+    bars_testpki::require_tools!("openssl");
     check_csr(2048, None);
 }
 
 #[test]
 fn csr_4096_encrypted() {
+    bars_testpki::require_tools!("openssl");
     check_csr(4096, Some("s3cret pass"));
 }
 
@@ -142,6 +144,7 @@ fn pki() -> Pki {
 
 #[test]
 fn pfx_modern_and_legacy_open_with_openssl() {
+    bars_testpki::require_tools!("openssl");
     let p = pki();
     let d = tmpdir("pfx");
     for legacy in [false, true] {

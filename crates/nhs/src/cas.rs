@@ -79,7 +79,7 @@ pub struct NhsCa {
 }
 
 /// The nine INT and PROD NHS CAs (roots and sub-CAs, legacy and G2). Checked against
-/// `shared/nhs-pki/manifest.json` by this crate's tests.
+/// `fixtures/nhs-pki/manifest.json` by this crate's tests.
 pub static EMBEDDED: &[NhsCa] = &[
     NhsCa {
         id: "nhs-ptl-root-authority",

@@ -1,5 +1,5 @@
-//! The embedded tables against `shared/nhs-pki/manifest.json` and
-//! `shared/nhs-pki/other-cas/manifest.json` (the shared directory sits beside the repo).
+//! The embedded tables against `fixtures/nhs-pki/manifest.json` and
+//! `fixtures/nhs-pki/other-cas/manifest.json` (the real certificates, vendored).
 
 // Test helpers outside `#[test]` functions may panic on a malformed manifest.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
@@ -8,18 +8,14 @@ use bars_nhs::{CaPurpose, CaRole, Environment, Generation, OtherEnv, EMBEDDED, K
 use serde_json::Value;
 use std::path::PathBuf;
 
-fn shared() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/nhs-pki")
+fn nhs_pki() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/nhs-pki")
 }
 
 fn manifest(rel: &str) -> Vec<Value> {
-    let path = shared().join(rel);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (the shared directory must sit beside the repo)",
-            path.display()
-        )
-    });
+    let path = nhs_pki().join(rel);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (vendored test data)", path.display()));
     serde_json::from_str::<Vec<Value>>(&text).unwrap()
 }
 
@@ -72,17 +68,17 @@ fn embedded_matches_manifest() {
             ca.purpose == CaPurpose::TrustAnchor,
             "{id}"
         );
-        // The embedded bytes are the shared file's bytes.
-        let shared_pem = std::fs::read_to_string(
-            shared().join(
+        // The embedded bytes are the vendored file's bytes.
+        let vendored_pem = std::fs::read_to_string(
+            nhs_pki().join(
                 entry["file"]
                     .as_str()
                     .unwrap()
-                    .trim_start_matches("shared/nhs-pki/"),
+                    .trim_start_matches("fixtures/nhs-pki/"),
             ),
         )
         .unwrap();
-        assert_eq!(ca.pem, shared_pem, "{id}");
+        assert_eq!(ca.pem, vendored_pem, "{id}");
         let der = ca.der().unwrap();
         assert_eq!(bars_model::sha256_hex(der), ca.sha256, "{id}");
         assert_eq!(
@@ -146,16 +142,16 @@ fn known_other_matches_manifest() {
             CaRole::Intermediate
         };
         assert_eq!(ca.role, role, "{id}");
-        let shared_pem = std::fs::read_to_string(
-            shared().join(
+        let vendored_pem = std::fs::read_to_string(
+            nhs_pki().join(
                 entry["file"]
                     .as_str()
                     .unwrap()
-                    .trim_start_matches("shared/nhs-pki/"),
+                    .trim_start_matches("fixtures/nhs-pki/"),
             ),
         )
         .unwrap();
-        assert_eq!(ca.pem, shared_pem, "{id}");
+        assert_eq!(ca.pem, vendored_pem, "{id}");
         assert_eq!(bars_model::sha256_hex(ca.der().unwrap()), ca.sha256, "{id}");
         assert!(
             bars_nhs::find_by_sha256(ca.sha256).is_none(),
@@ -202,8 +198,8 @@ fn real_leaves_environment_from_issuer() {
         let file = entry["file"]
             .as_str()
             .unwrap()
-            .trim_start_matches("shared/nhs-pki/");
-        let text = std::fs::read_to_string(shared().join(file)).unwrap();
+            .trim_start_matches("fixtures/nhs-pki/");
+        let text = std::fs::read_to_string(nhs_pki().join(file)).unwrap();
         let der = pem::parse(&text).unwrap().into_contents();
         let (_, cert) = x509_parser::parse_x509_certificate(&der).unwrap();
         let issuer = cert.tbs_certificate.issuer.as_raw();

@@ -302,6 +302,7 @@ mod tests {
 
     #[test]
     fn only_a_certificate_that_issued_the_child_is_accepted() {
+        bars_testpki::require_tools!("openssl");
         let dir = tempfile::tempdir().unwrap();
         let peer = Peer::start();
         let root = Ca::root(dir.path(), "root", "AIA Root");
@@ -377,6 +378,7 @@ mod tests {
 
     #[test]
     fn a_fetched_issuer_completes_the_path_but_is_no_anchor() {
+        bars_testpki::require_tools!("openssl");
         let dir = tempfile::tempdir().unwrap();
         let peer = Peer::start();
         let root = Ca::root(dir.path(), "root", "AIA Root");

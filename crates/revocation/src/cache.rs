@@ -149,6 +149,7 @@ mod tests {
 
     #[test]
     fn crl_until_next_update_issuer_for_a_day() {
+        bars_testpki::require_tools!("openssl");
         let dir = tempfile::tempdir().unwrap();
         let ca = Ca::root(dir.path(), "ca", "Cache CA");
         let crl = std::fs::read(ca.gencrl("ca.crl", None)).unwrap();

@@ -237,6 +237,7 @@ mod tests {
 
     #[test]
     fn openssl_crl_revokes_with_reason_and_date() {
+        bars_testpki::require_tools!("openssl");
         let dir = tempfile::tempdir().unwrap();
         let ca = Ca::root(dir.path(), "ca", "CRL Test CA");
         let good = ca.issue("good", "good.example", "");
@@ -263,6 +264,7 @@ mod tests {
 
     #[test]
     fn stale_wrong_key_wrong_issuer_and_junk_are_told_apart() {
+        bars_testpki::require_tools!("openssl");
         let dir = tempfile::tempdir().unwrap();
         let ca = Ca::root(dir.path(), "ca", "CRL Test CA");
         let ca_cert = cert(&ca.cert);
@@ -302,6 +304,7 @@ mod tests {
 
     #[test]
     fn a_ca_without_crl_sign_is_refused() {
+        bars_testpki::require_tools!("openssl");
         let dir = tempfile::tempdir().unwrap();
         let ca = Ca::root_with(
             dir.path(),

@@ -466,6 +466,7 @@ mod tests {
 
     #[test]
     fn concurrent_lookups_of_one_crl_download_it_once() {
+        bars_testpki::require_tools!("openssl");
         let dir = tempfile::tempdir().unwrap();
         let peer = Peer::start();
         let ca = Ca::root(dir.path(), "ca", "Dedup CA");
@@ -508,6 +509,7 @@ mod tests {
 
     #[test]
     fn the_cache_directory_serves_a_second_checker() {
+        bars_testpki::require_tools!("openssl");
         let dir = tempfile::tempdir().unwrap();
         let peer = Peer::start();
         let ca = Ca::root(dir.path(), "ca", "Cache CA");
@@ -537,6 +539,7 @@ mod tests {
 
     #[test]
     fn a_stalling_responder_is_unavailable_within_the_timeout() {
+        bars_testpki::require_tools!("openssl");
         let dir = tempfile::tempdir().unwrap();
         let peer = Peer::start();
         peer.route("/ocsp", Reply::Stall);
@@ -561,6 +564,7 @@ mod tests {
 
     #[test]
     fn stapled_responses_are_checked_without_network() {
+        bars_testpki::require_tools!("openssl");
         let dir = tempfile::tempdir().unwrap();
         let peer = Peer::start();
         let ca = Ca::root(dir.path(), "ca", "Staple CA");
@@ -642,6 +646,7 @@ mod tests {
 
     #[test]
     fn mode_off_contacts_nothing() {
+        bars_testpki::require_tools!("openssl");
         let dir = tempfile::tempdir().unwrap();
         let peer = Peer::start();
         let ca = Ca::root(dir.path(), "ca", "Quiet CA");

@@ -760,6 +760,7 @@ mod tests {
 
     #[test]
     fn request_without_nonce_is_byte_identical_to_openssls() {
+        bars_testpki::require_tools!("openssl");
         let dir = tempfile::tempdir().unwrap();
         let ca = Ca::root(dir.path(), "ca", "OCSP Test CA");
         let leaf = ca.issue("leaf", "leaf.example", "");
@@ -795,6 +796,7 @@ mod tests {
 
     #[test]
     fn issuer_signed_good_revoked_unknown_and_nonce() {
+        bars_testpki::require_tools!("openssl");
         let dir = tempfile::tempdir().unwrap();
         let ca = Ca::root(dir.path(), "ca", "OCSP Test CA");
         let good = ca.issue("good", "good.example", "");
@@ -854,6 +856,7 @@ mod tests {
 
     #[test]
     fn delegated_responders_must_be_authorised_by_the_issuer() {
+        bars_testpki::require_tools!("openssl");
         let dir = tempfile::tempdir().unwrap();
         let ca = Ca::root(dir.path(), "ca", "OCSP Test CA");
         let leaf = ca.issue("leaf", "leaf.example", "");
@@ -892,6 +895,7 @@ mod tests {
 
     #[test]
     fn junk_and_error_statuses_are_plain_errors() {
+        bars_testpki::require_tools!("openssl");
         let dir = tempfile::tempdir().unwrap();
         let ca = Ca::root(dir.path(), "ca", "OCSP Test CA");
         let leaf = cert(&ca.issue("leaf", "leaf.example", ""));

@@ -60,7 +60,7 @@ pub enum Error {
         stderr: String,
     },
     /// A file the generator copies (a real NHS certificate) is not where it was expected.
-    #[error("{}: missing (needed for {what}); pass the shared NHS PKI directory", path.display())]
+    #[error("{}: missing (needed for {what}); the real NHS certificates are in fixtures/nhs-pki", path.display())]
     MissingSource {
         /// The expected location.
         path: PathBuf,

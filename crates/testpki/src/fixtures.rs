@@ -38,7 +38,7 @@ pub enum Origin {
     OpensslDeterministic,
     /// By `openssl` with random salts or IVs (PFX, encrypted keys): differs on every run.
     OpensslRandom,
-    /// Copied from the real NHS certificates in `shared/nhs-pki`.
+    /// Copied from the real NHS certificates in `fixtures/nhs-pki`.
     Copied,
 }
 
@@ -84,7 +84,7 @@ pub struct Options {
     /// How the manifest and README spell the output directory (relative to the
     /// repository root): `fixtures/pki`.
     pub manifest_prefix: String,
-    /// The real NHS PKI certificates (`shared/nhs-pki`), for the legacy-chain scenario.
+    /// The real NHS PKI certificates (`fixtures/nhs-pki`), for the legacy-chain scenario.
     pub nhs_pki_dir: PathBuf,
     /// The openssl program.
     pub openssl: Openssl,
@@ -114,9 +114,9 @@ pub fn default_out_dir() -> PathBuf {
     workspace_root().join("fixtures").join("pki")
 }
 
-/// `<workspace>/../shared/nhs-pki` (where the project's shared files sit beside the clone).
+/// `<workspace>/fixtures/nhs-pki` (the real NHS certificates, vendored).
 pub fn default_nhs_pki_dir() -> PathBuf {
-    workspace_root().join("../shared/nhs-pki")
+    workspace_root().join("fixtures").join("nhs-pki")
 }
 
 /// Write every fixture, the manifest and the README. See the module docs.
@@ -902,7 +902,7 @@ impl<'a> Gen<'a> {
     }
 
     /// `chain-legacy/`: a real NHS INT leaf under the retired NHS INT Level 1C, copied from
-    /// `shared/nhs-pki`.
+    /// `fixtures/nhs-pki`.
     fn legacy_chain(&mut self) -> Result<()> {
         const LEAF: &str = "leaves/int-api-service-nhs-uk-ptl.pem";
         const SUBCA: &str = "int/nhs-int-level-1c.pem";
@@ -918,14 +918,14 @@ impl<'a> Gen<'a> {
                 &[LEAF, SUBCA]
             };
             for src in sources {
-                out.push_str(&self.shared_cert_pem(src)?);
+                out.push_str(&self.nhs_cert_pem(src)?);
             }
             self.put(rel, out, Origin::Copied)?;
         }
         Ok(())
     }
 
-    fn shared_cert_pem(&self, rel: &str) -> Result<String> {
+    fn nhs_cert_pem(&self, rel: &str) -> Result<String> {
         let path = self.opts.nhs_pki_dir.join(rel);
         let text = std::fs::read(&path).map_err(|_| Error::MissingSource {
             path: path.clone(),
@@ -985,7 +985,7 @@ cargo run -p bars-testpki --bin gen-fixtures -- --force  # also remake the opens
 Every certificate here is a TEST certificate from throw-away CAs (`O=bars-certcheck test`,\n\
 a private `Example Health Ltd` CA, and a *look-alike* of the NHS INT G2 CAs); none is\n\
 issued by the NHS, except the two real public NHS certificates copied into\n\
-`chain-legacy/` from `shared/nhs-pki`. The private keys are test keys, published on purpose.\n\n\
+`chain-legacy/` from `fixtures/nhs-pki`. The private keys are test keys, published on purpose.\n\n\
 ## How they are made\n\n\
 - Keys live in `keys/*.pem` (PKCS#8) and are **reused** when present; delete one to get a\n\
   new key (and new certificates). RSA PKCS#1 v1.5 signing is deterministic, so with the\n\

@@ -20,7 +20,8 @@
 //!
 //! Modules: [`names`] (DNs with the NHS string types), [`keys`] (generate / load / keep
 //! keys), [`demo`], [`manifest`] (the fixture scenarios and their expected findings),
-//! [`fixtures`] (the generator), [`openssl`] (the CLI runner).
+//! [`fixtures`] (the generator), [`openssl`] (the CLI runner), [`tools`] (tests that need
+//! `openssl` or `nginx` skip loudly without them: [`require_tools!`]).
 #![deny(missing_docs)]
 
 pub mod demo;
@@ -31,6 +32,7 @@ pub mod manifest;
 pub mod names;
 pub mod openssl;
 mod pki;
+pub mod tools;
 
 pub use demo::{audit_identities, demo, demo_at, fixture_hierarchy, AuditIdentity, DemoPki};
 pub use error::{Error, Result};

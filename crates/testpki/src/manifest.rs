@@ -394,7 +394,7 @@ pub fn scenarios(prefix: &str) -> Vec<Scenario> {
         },
         Case {
             name: "chain-legacy",
-            description: "A real NHS leaf (int.api.service.nhs.uk) under the retired NHS INT Level 1C, sent with Level 1C, judged at 2023-06-01 (inside its validity) against the embedded NHS CAs: chain.legacy (warning) and name.fqdn-format (an nhs.uk name not of the BaRS shape). Real public certificates copied from shared/nhs-pki.",
+            description: "A real NHS leaf (int.api.service.nhs.uk) under the retired NHS INT Level 1C, sent with Level 1C, judged at 2023-06-01 (inside its validity) against the embedded NHS CAs: chain.legacy (warning) and name.fqdn-format (an nhs.uk name not of the BaRS shape). Real public certificates copied from fixtures/nhs-pki.",
             files: &["chain-legacy/chain.pem"],
             trust: Trust::EmbeddedInt,
             extra: &["--at", "2023-06-01T00:00:00Z"],

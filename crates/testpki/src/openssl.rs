@@ -84,6 +84,7 @@ mod tests {
 
     #[test]
     fn version_and_failure() {
+        crate::require_tools!("openssl");
         let o = Openssl::new();
         assert!(o.version().unwrap().starts_with("OpenSSL"));
         let err = o

@@ -212,12 +212,12 @@ pub struct HierarchySpec {
     pub subca: CaSpec,
 }
 
-/// Real SKI of `NHS PTL Root Authority G2` (shared/nhs-pki/int/nhs-ptl-root-authority-g2.pem).
+/// Real SKI of `NHS PTL Root Authority G2` (fixtures/nhs-pki/int/nhs-ptl-root-authority-g2.pem).
 pub const NHS_PTL_ROOT_G2_KEY_ID: [u8; 20] = [
     0xF5, 0xB6, 0xD5, 0x52, 0xA8, 0xBD, 0x78, 0xFE, 0x72, 0x61, 0x6B, 0x3B, 0x5D, 0x8C, 0x23, 0xC0,
     0xB0, 0x16, 0x0C, 0xF3,
 ];
-/// Real SKI of `NHS INT Authentication G2` (shared/nhs-pki/int/nhs-int-authentication-g2.pem).
+/// Real SKI of `NHS INT Authentication G2` (fixtures/nhs-pki/int/nhs-int-authentication-g2.pem).
 pub const NHS_INT_AUTH_G2_KEY_ID: [u8; 20] = [
     0x16, 0xC7, 0x47, 0x04, 0xA8, 0x60, 0xC9, 0xE4, 0x5D, 0xAB, 0x99, 0xF2, 0x94, 0xF7, 0xC3, 0xDE,
     0x33, 0x98, 0xD4, 0x22,

@@ -105,6 +105,7 @@ fn subject_of(der: &[u8]) -> String {
 
 #[test]
 fn good_chains_verify() {
+    bars_testpki::require_tools!("openssl");
     assert_verifies(
         "int/root.pem",
         Some("int-good/chain.pem"),
@@ -169,6 +170,7 @@ fn good_chains_verify() {
 
 #[test]
 fn client_certificates() {
+    bars_testpki::require_tools!("openssl");
     for (env, root) in [
         ("int", "int/root.pem"),
         ("prod", "prod/root.pem"),
@@ -206,6 +208,7 @@ fn client_certificates() {
 
 #[test]
 fn bad_chains_fail_for_the_right_reason() {
+    bars_testpki::require_tools!("openssl");
     // 20: unable to get local issuer certificate
     assert_fails("int/root.pem", None, "chain-incomplete/leaf.pem", &[], 20);
     assert_fails(
@@ -342,6 +345,7 @@ fn bad_chains_fail_for_the_right_reason() {
 
 #[test]
 fn weak_cases_have_good_signatures() {
+    bars_testpki::require_tools!("openssl");
     // Signatures verify (so a tool must report weakness, not a bad signature) ...
     assert_verifies(
         "int/root.pem",
@@ -407,6 +411,7 @@ fn weak_cases_have_good_signatures() {
 
 #[test]
 fn names_and_string_types() {
+    bars_testpki::require_tools!("openssl");
     let leaf = &pem_blocks("int-good/leaf.pem")[0];
     let (_, c) = X509Certificate::from_der(leaf).unwrap();
     assert_eq!(
@@ -517,6 +522,7 @@ fn assert_same_public_key(cert: &str, key: &str) {
 
 #[test]
 fn csrs_and_keys() {
+    bars_testpki::require_tools!("openssl");
     for rel in [
         "int-good/request.csr",
         "csr-good/request.csr",
@@ -641,6 +647,7 @@ fn csrs_and_keys() {
 
 #[test]
 fn pfx_files() {
+    bars_testpki::require_tools!("openssl");
     let good_leaf = pem_blocks("int-good/leaf.pem");
     let subca = pem_blocks("int/subca.pem");
     for (rel, legacy, certs) in [
@@ -722,6 +729,7 @@ fn pfx_files() {
 
 #[test]
 fn bundles_and_encodings() {
+    bars_testpki::require_tools!("openssl");
     let good = pem_blocks("int-good/chain.pem");
     assert_eq!(good.len(), 2);
     assert_eq!(pem_blocks("int-good/leaf.pem")[0], good[0]);
@@ -851,6 +859,7 @@ fn committed_files(base: &Path, rel: &Path, out: &mut BTreeSet<PathBuf>) {
 
 #[test]
 fn regeneration_with_committed_keys_is_byte_identical() {
+    bars_testpki::require_tools!("openssl");
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&dir().join("keys"), &tmp.path().join("keys"));
     let report = fixtures::generate(&Options::new(tmp.path())).unwrap();
