@@ -107,6 +107,9 @@ pub(crate) struct Pool {
     by_subject: HashMap<Vec<u8>, Vec<usize>>,
     /// Signature checks already made, by (child, issuer) node.
     verified: RefCell<HashMap<(usize, usize), Result<(), SignatureError>>>,
+    /// The signatures verified, shared with the validator (webpki does not verify them
+    /// again).
+    pub signatures: crate::validate::Verified,
 }
 
 fn sha(c: &Certificate) -> &str {
@@ -184,6 +187,7 @@ impl Pool {
             use_embedded: opts.use_embedded,
             by_subject,
             verified: RefCell::new(HashMap::new()),
+            signatures: crate::validate::Verified::default(),
         };
         // SPEC "Trust anchors": in int/prod an --ca intermediate is an anchor only when
         // no root above it is known (the tool holds no known issuer of it); in public
@@ -227,7 +231,13 @@ impl Pool {
             return r.clone();
         }
         let r = match (self.cert(child), self.cert(issuer)) {
-            (Some(c), Some(i)) => c.verify_issued_by(i),
+            (Some(c), Some(i)) => {
+                let r = c.verify_issued_by(i);
+                if r.is_ok() {
+                    crate::validate::remember_issued(&self.signatures, c, i);
+                }
+                r
+            }
             _ => Err(SignatureError::Malformed("no such certificate".into())),
         };
         self.verified

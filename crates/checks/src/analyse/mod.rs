@@ -18,7 +18,7 @@ use crate::Finding;
 use bars_model::{Certificate, PublicKeySummary};
 use bars_nhs::Environment;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A certificate's place in the analysis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -159,6 +159,8 @@ pub(crate) struct Ctx<'a> {
     order: Vec<usize>,
     pub leaves: BTreeSet<usize>,
     findings: Vec<Finding>,
+    /// Positions in `findings` by certificate index.
+    by_cert: HashMap<usize, Vec<usize>>,
 }
 
 impl Ctx<'_> {
@@ -190,7 +192,14 @@ impl Ctx<'_> {
 
     pub fn add(&mut self, info: &crate::CheckInfo, node: Option<usize>, detail: String) {
         let idx = node.map(|n| self.idx(n));
-        self.findings.push(info.finding(idx, detail));
+        self.push(info.finding(idx, detail));
+    }
+
+    fn push(&mut self, f: Finding) {
+        if let Some(i) = f.certificate {
+            self.by_cert.entry(i).or_default().push(self.findings.len());
+        }
+        self.findings.push(f);
     }
 
     /// [`Ctx::add`] with a fix written for this case.
@@ -202,15 +211,17 @@ impl Ctx<'_> {
         fix: String,
     ) {
         let idx = node.map(|n| self.idx(n));
-        self.findings.push(info.finding(idx, detail).with_fix(fix));
+        self.push(info.finding(idx, detail).with_fix(fix));
     }
 
     /// The findings raised so far about pool node `node`.
     pub fn findings_on(&self, node: usize) -> impl Iterator<Item = &Finding> {
-        let i = self.index.get(&node).copied();
-        self.findings
-            .iter()
-            .filter(move |f| i.is_some() && f.certificate == i)
+        self.index
+            .get(&node)
+            .and_then(|i| self.by_cert.get(i))
+            .into_iter()
+            .flatten()
+            .filter_map(|&k| self.findings.get(k))
     }
 }
 
@@ -297,15 +308,17 @@ pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
         .filter(|i| pool.nodes.get(*i).is_some_and(|n| n.given))
         .collect();
     let leaves = identify_leaves(&pool, &given, opts.leaf_first);
+    let validator = Validator::new(opts.at, opts.usage, &pool.signatures);
     let mut cx = Ctx {
         pool,
-        validator: Validator::new(opts.at, opts.usage),
+        validator,
         opts,
         input,
         index: HashMap::new(),
         order: Vec::new(),
         leaves,
         findings: Vec::new(),
+        by_cert: HashMap::new(),
     };
     for &g in &given {
         cx.idx(g);
@@ -418,11 +431,14 @@ pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
 /// A path is valid only when it was anchored and nothing on its judged part invalidates
 /// it; only a valid path names what trusts it.
 fn settle_validity(chains: &mut [ChainResult], findings: &[Finding]) {
+    let invalidated: HashSet<usize> = findings
+        .iter()
+        .filter(|f| INVALIDATING.contains(&f.id))
+        .filter_map(|f| f.certificate)
+        .collect();
     for ch in chains {
         let judged = ch.path.get(..ch.judged.min(ch.path.len())).unwrap_or(&[]);
-        let invalid = findings.iter().any(|f| {
-            INVALIDATING.contains(&f.id) && f.certificate.is_some_and(|i| judged.contains(&i))
-        });
+        let invalid = judged.iter().any(|i| invalidated.contains(i));
         if invalid {
             ch.valid = false;
         }

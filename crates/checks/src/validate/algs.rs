@@ -4,10 +4,12 @@
 //! else. The weakness itself is reported as `cert.weak-signature` / `cert.weak-key`
 //! (errors that make the path invalid), never as a bad signature.
 
-use aws_lc_rs::signature;
+use aws_lc_rs::{digest, signature};
 use rustls_pki_types::{
     alg_id, AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgorithm,
 };
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 /// `sha1WithRSAEncryption` with NULL parameters (OID 1.2.840.113549.1.1.5).
 const RSA_PKCS1_SHA1: AlgorithmIdentifier = AlgorithmIdentifier::from_slice(&[
@@ -86,4 +88,122 @@ pub(crate) fn all() -> Vec<&'static dyn SignatureVerificationAlgorithm> {
         .into_iter()
         .chain(webpki::ALL_VERIFICATION_ALGS.iter().copied())
         .collect()
+}
+
+/// Signatures already verified, by SHA-256 over the algorithm, key, signature and
+/// message: the same sub-CA signature under the same root is verified once, however many
+/// leaves stand below it, and a signature the path search verified is not verified again.
+pub(crate) type Verified = Arc<Mutex<HashSet<[u8; 32]>>>;
+
+/// The memory's key for one signature.
+fn signature_key(pk_alg: &[u8], sig_alg: &[u8], pk: &[u8], sig: &[u8], msg: &[u8]) -> [u8; 32] {
+    let mut ctx = digest::Context::new(&digest::SHA256);
+    for part in [pk_alg, sig_alg, pk, sig, msg] {
+        // Length-prefixed, so that no two inputs hash alike.
+        ctx.update(&(part.len() as u64).to_be_bytes());
+        ctx.update(part);
+    }
+    let mut key = [0u8; 32];
+    key.copy_from_slice(ctx.finish().as_ref());
+    key
+}
+
+/// The first DER TLV of `bytes`: (its contents, the bytes after it).
+fn tlv(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let first = *bytes.get(1)?;
+    let (len, hdr) = if first < 0x80 {
+        (usize::from(first), 2usize)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for b in bytes.get(2..2 + n)? {
+            len = len.checked_mul(256)?.checked_add(usize::from(*b))?;
+        }
+        (len, 2 + n)
+    };
+    let end = hdr.checked_add(len)?;
+    Some((bytes.get(hdr..end)?, bytes.get(end..)?))
+}
+
+/// Remembers that `issuer`'s key verified `child`'s signature (the path search checked
+/// it), under the key webpki's verification of the same signature will look for.
+pub(crate) fn remember_issued(
+    verified: &Verified,
+    child: &bars_model::Certificate,
+    issuer: &bars_model::Certificate,
+) {
+    let parts = (|| {
+        let (spki, _) = tlv(issuer.spki_der())?;
+        let (pk_alg, rest) = tlv(spki)?;
+        let (bits, _) = tlv(rest)?;
+        let (&unused, pk) = bits.split_first()?;
+        let (sig_alg, _) = tlv(child.signature_algorithm_der())?;
+        (unused == 0).then_some((pk_alg, sig_alg, pk))
+    })();
+    if let Some((pk_alg, sig_alg, pk)) = parts {
+        let key = signature_key(
+            pk_alg,
+            sig_alg,
+            pk,
+            child.signature_value(),
+            child.tbs_der(),
+        );
+        if let Ok(mut v) = verified.lock() {
+            v.insert(key);
+        }
+    }
+}
+
+/// An algorithm of [`all`] that remembers the signatures it verified.
+#[derive(Debug)]
+pub(crate) struct Remembering {
+    inner: &'static dyn SignatureVerificationAlgorithm,
+    verified: Verified,
+}
+
+/// [`all`], each remembering what it verified in `verified`.
+pub(crate) fn remembering(verified: &Verified) -> Vec<Remembering> {
+    all()
+        .into_iter()
+        .map(|inner| Remembering {
+            inner,
+            verified: Arc::clone(verified),
+        })
+        .collect()
+}
+
+impl SignatureVerificationAlgorithm for Remembering {
+    fn verify_signature(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        sig: &[u8],
+    ) -> Result<(), InvalidSignature> {
+        let key = signature_key(
+            self.inner.public_key_alg_id().as_ref(),
+            self.inner.signature_alg_id().as_ref(),
+            public_key,
+            sig,
+            message,
+        );
+        if self.verified.lock().is_ok_and(|v| v.contains(&key)) {
+            return Ok(());
+        }
+        self.inner.verify_signature(public_key, message, sig)?;
+        if let Ok(mut v) = self.verified.lock() {
+            v.insert(key);
+        }
+        Ok(())
+    }
+
+    fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+        self.inner.public_key_alg_id()
+    }
+
+    fn signature_alg_id(&self) -> AlgorithmIdentifier {
+        self.inner.signature_alg_id()
+    }
 }

@@ -23,6 +23,7 @@
 mod algs;
 mod rules;
 
+pub(crate) use algs::{remember_issued, Verified};
 pub(crate) use rules::dns_syntax_ok;
 use rules::Place;
 
@@ -31,6 +32,8 @@ use crate::given::Usage;
 use crate::CheckInfo;
 use bars_model::Certificate;
 use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm, TrustAnchor, UnixTime};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::time::Duration;
 use webpki::{EndEntityCert, KeyPurposeId, KeyPurposeIdIter, KeyUsage, RequiredEkuNotFoundContext};
 
@@ -74,21 +77,62 @@ impl Judgement {
     }
 }
 
-/// Judges paths at one time for one usage; its signature algorithms are built once.
+/// Judges paths at one time for one usage. What does not depend on the path (the
+/// signature algorithms, the rules of a CA certificate at a given place, signatures
+/// already verified) is computed once: a check of 10,000 leaves under one sub-CA judges
+/// the sub-CA once.
 pub(crate) struct Validator {
-    algs: Vec<&'static dyn SignatureVerificationAlgorithm>,
+    algs: Vec<algs::Remembering>,
     at: i64,
     usage: Usage,
+    /// The rules broken by a certificate (by SHA-256) at a place, webpki's read error
+    /// included.
+    rules: RefCell<HashMap<(String, Place), Vec<rules::Broken>>>,
 }
 
 impl Validator {
-    /// A validator judging at `at` (Unix seconds) a leaf that must allow `usage`.
-    pub fn new(at: i64, usage: Usage) -> Validator {
+    /// A validator judging at `at` (Unix seconds) a leaf that must allow `usage`,
+    /// trusting the signatures in `verified` as already verified.
+    pub fn new(at: i64, usage: Usage, verified: &Verified) -> Validator {
         Validator {
-            algs: algs::all(),
+            algs: algs::remembering(verified),
             at,
             usage,
+            rules: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The rules `c` breaks at `place` (`webpki_reads`: webpki reads it as an end entity
+    /// or intermediate, so its read errors count).
+    fn broken(&self, c: &Certificate, place: Place, webpki_reads: bool) -> Vec<rules::Broken> {
+        let key = (c.summary().sha256.clone(), place);
+        if let Some(b) = self.rules.borrow().get(&key) {
+            return b.clone();
+        }
+        let mut found = match c.parsed() {
+            Some(x) => rules::check(&x, place, self.usage),
+            None => vec![rules::Broken {
+                kind: &cert::MALFORMED,
+                detail: "it cannot be parsed as an X.509 certificate".into(),
+                webpki: false,
+            }],
+        };
+        if webpki_reads {
+            let der = CertificateDer::from(c.der());
+            if let Err(e) = EndEntityCert::try_from(&der) {
+                // An unknown critical extension already has its own rule.
+                let kind = webpki_finding(&e);
+                if !found.iter().any(|b| explains(b.kind, kind)) {
+                    found.push(rules::Broken {
+                        kind,
+                        detail: format!("rustls-webpki cannot read it: {}", error_text(&e)),
+                        webpki: true,
+                    });
+                }
+            }
+        }
+        self.rules.borrow_mut().insert(key, found.clone());
+        found
     }
 
     /// Judges `path` (leaf first) ending at `anchor`. With `lone_ca` the first
@@ -120,41 +164,12 @@ impl Validator {
                 (p, Anchor::Last) if p == n - 1 => Place::Anchor,
                 (p, _) => Place::Issuer { below: p - 1 },
             };
-            match c.parsed() {
-                Some(x) => found.extend(
-                    rules::check(&x, place, self.usage)
-                        .into_iter()
-                        .map(|b| (pos, b)),
-                ),
-                None => found.push((
-                    pos,
-                    rules::Broken {
-                        kind: &cert::MALFORMED,
-                        detail: "it cannot be parsed as an X.509 certificate".into(),
-                        webpki: false,
-                    },
-                )),
-            }
-            if pos < below && !lone_ca {
-                let der = CertificateDer::from(c.der());
-                if let Err(e) = EndEntityCert::try_from(&der) {
-                    // An unknown critical extension already has its own rule.
-                    let kind = webpki_finding(&e);
-                    let explained = found
-                        .iter()
-                        .any(|(p, b)| *p == pos && explains(b.kind, kind));
-                    if !explained {
-                        found.push((
-                            pos,
-                            rules::Broken {
-                                kind,
-                                detail: format!("rustls-webpki cannot read it: {}", error_text(&e)),
-                                webpki: true,
-                            },
-                        ));
-                    }
-                }
-            }
+            let webpki_reads = pos < below && !lone_ca;
+            found.extend(
+                self.broken(c, place, webpki_reads)
+                    .into_iter()
+                    .map(|b| (pos, b)),
+            );
         }
         if cn_is_name && !lone_ca {
             if let Some(b) = cn_name_constraints(path) {
@@ -251,7 +266,12 @@ impl Validator {
             usage: self.usage,
             any: any_usage,
         };
-        ee.verify_for_usage(&self.algs, &anchors, &inters, time, usage, None, None)
+        let algs: Vec<&dyn SignatureVerificationAlgorithm> = self
+            .algs
+            .iter()
+            .map(|a| a as &dyn SignatureVerificationAlgorithm)
+            .collect();
+        ee.verify_for_usage(&algs, &anchors, &inters, time, usage, None, None)
             .map(|_| ())
     }
 }

@@ -46,24 +46,26 @@ fn profile_rule(kind: &'static CheckInfo, detail: impl Into<String>) -> Broken {
     }
 }
 
-// OIDs (dotted) of the extensions the rules read.
-const SKI: &str = "2.5.29.14";
-const KU: &str = "2.5.29.15";
-const SAN: &str = "2.5.29.17";
-const BC: &str = "2.5.29.19";
-const NC: &str = "2.5.29.30";
-const CRL_DP: &str = "2.5.29.31";
-const AKI: &str = "2.5.29.35";
-const EKU: &str = "2.5.29.37";
-const AIA: &str = "1.3.6.1.5.5.7.1.1";
-const SCT_LIST: &str = "1.3.6.1.4.1.11129.2.4.2";
+// The extensions the rules read, as OID content octets (compared without allocating).
+const SKI: &[u8] = &[0x55, 0x1d, 0x0e];
+const KU: &[u8] = &[0x55, 0x1d, 0x0f];
+const SAN: &[u8] = &[0x55, 0x1d, 0x11];
+const BC: &[u8] = &[0x55, 0x1d, 0x13];
+const NC: &[u8] = &[0x55, 0x1d, 0x1e];
+const CRL_DP: &[u8] = &[0x55, 0x1d, 0x1f];
+const AKI: &[u8] = &[0x55, 0x1d, 0x23];
+const EKU: &[u8] = &[0x55, 0x1d, 0x25];
+/// 1.3.6.1.5.5.7.1.1
+const AIA: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01];
+/// 1.3.6.1.4.1.11129.2.4.2
+const SCT_LIST: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x02];
 /// The extensions webpki processes (`remember_cert_extension`): any other one marked
 /// critical is refused. AKI and SKI are not among them; their criticality is a profile
 /// rule of its own.
-const PROCESSED: [&str; 7] = [KU, SAN, BC, NC, CRL_DP, EKU, SCT_LIST];
+const PROCESSED: [&[u8]; 7] = [KU, SAN, BC, NC, CRL_DP, EKU, SCT_LIST];
 
 /// Where a certificate stands in the path judged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Place {
     /// The end-entity certificate (position 0).
     Leaf,
@@ -82,8 +84,8 @@ impl Place {
     }
 }
 
-fn ext<'c, 'a>(c: &'c X509Certificate<'a>, oid: &str) -> Option<&'c X509Extension<'a>> {
-    c.extensions().iter().find(|e| e.oid.to_id_string() == oid)
+fn ext<'c, 'a>(c: &'c X509Certificate<'a>, oid: &[u8]) -> Option<&'c X509Extension<'a>> {
+    c.extensions().iter().find(|e| e.oid.as_bytes() == oid)
 }
 
 fn self_issued(c: &X509Certificate<'_>) -> bool {
@@ -339,8 +341,11 @@ fn critical_extension(c: &X509Certificate<'_>, webpki: bool) -> Option<Broken> {
         .extensions()
         .iter()
         .filter(|e| e.critical)
+        .filter(|e| {
+            let oid = e.oid.as_bytes();
+            !PROCESSED.contains(&oid) && oid != AKI && oid != SKI
+        })
         .map(|e| e.oid.to_id_string())
-        .filter(|oid| !PROCESSED.contains(&oid.as_str()) && oid != AKI && oid != SKI)
         .map(|oid| match ext_name(&oid) {
             Some(name) => format!("{name} ({oid})"),
             None => oid,
@@ -364,7 +369,7 @@ fn ext_name(oid: &str) -> Option<&'static str> {
         "2.5.29.36" => "policyConstraints",
         "2.5.29.46" => "freshestCRL",
         "2.5.29.54" => "inhibitAnyPolicy",
-        AIA => "authorityInfoAccess",
+        "1.3.6.1.5.5.7.1.1" => "authorityInfoAccess",
         "1.3.6.1.5.5.7.1.11" => "subjectInfoAccess",
         "1.3.6.1.5.5.7.1.24" => "TLS feature",
         _ => return None,

@@ -10,7 +10,7 @@ fn ids(j: &Judgement) -> Vec<(usize, &'static str)> {
 }
 
 fn judge(path: &[&Certificate]) -> Judgement {
-    Validator::new(AT, Usage::Server).judge(path, Anchor::Last, false, true)
+    Validator::new(AT, Usage::Server, &Verified::default()).judge(path, Anchor::Last, false, true)
 }
 
 #[test]
@@ -101,7 +101,7 @@ fn a_cn_outside_the_name_constraints_is_refused_when_the_cn_is_the_name() {
     let j = judge(&[&bad, &c.cert, &r.cert]);
     assert_eq!(ids(&j), vec![(0, "chain.name-constraints")]);
     // In public the CN is no name.
-    let j = Validator::new(AT, Usage::Server).judge(
+    let j = Validator::new(AT, Usage::Server, &Verified::default()).judge(
         &[&bad, &c.cert, &r.cert],
         Anchor::Last,
         false,
@@ -128,7 +128,12 @@ fn a_ca_as_the_leaf_is_refused_unless_self_signed() {
     // Self-signed (openssl req -x509): cert.self-signed is the analysis's, not this rule.
     let key = rcgen::KeyPair::generate().unwrap();
     let ss = bars_model::Certificate::from_der(p.self_signed(&key).unwrap().der()).unwrap();
-    let j = Validator::new(AT, Usage::Server).judge(&[&ss], Anchor::None, false, true);
+    let j = Validator::new(AT, Usage::Server, &Verified::default()).judge(
+        &[&ss],
+        Anchor::None,
+        false,
+        true,
+    );
     assert_eq!(ids(&j), vec![]);
 }
 
@@ -164,7 +169,12 @@ fn the_leaf_must_allow_the_usage_asked_for() {
     let j = judge(&[&l, &r.cert]);
     assert!(!j.accepted());
     assert_eq!(ids(&j), vec![(0, "cert.eku")]);
-    let j = Validator::new(AT, Usage::Client).judge(&[&l, &r.cert], Anchor::Last, false, true);
+    let j = Validator::new(AT, Usage::Client, &Verified::default()).judge(
+        &[&l, &r.cert],
+        Anchor::Last,
+        false,
+        true,
+    );
     assert!(j.accepted(), "{j:?}");
 }
 
