@@ -537,21 +537,7 @@ pub(crate) fn display_name(c: &Certificate) -> String {
 
 /// Contents of a DER TLV (tag and length stripped).
 fn der_contents(bytes: &[u8]) -> Option<&[u8]> {
-    let first = *bytes.get(1)?;
-    let (len, hdr) = if first < 0x80 {
-        (usize::from(first), 2usize)
-    } else {
-        let n = usize::from(first & 0x7f);
-        if n == 0 || n > 4 {
-            return None;
-        }
-        let mut len = 0usize;
-        for b in bytes.get(2..2 + n)? {
-            len = len.checked_mul(256)?.checked_add(usize::from(*b))?;
-        }
-        (len, 2 + n)
-    };
-    bytes.get(hdr..hdr.checked_add(len)?)
+    crate::validate::tlv(bytes).map(|(contents, _)| contents)
 }
 
 /// Wraps `contents` in a DER SEQUENCE.

@@ -109,7 +109,7 @@ fn signature_key(pk_alg: &[u8], sig_alg: &[u8], pk: &[u8], sig: &[u8], msg: &[u8
 }
 
 /// The first DER TLV of `bytes`: (its contents, the bytes after it).
-fn tlv(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+pub(crate) fn tlv(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     let first = *bytes.get(1)?;
     let (len, hdr) = if first < 0x80 {
         (usize::from(first), 2usize)

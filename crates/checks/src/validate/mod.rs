@@ -23,7 +23,7 @@
 mod algs;
 mod rules;
 
-pub(crate) use algs::{remember_issued, Verified};
+pub(crate) use algs::{remember_issued, tlv, Verified};
 pub(crate) use rules::dns_syntax_ok;
 use rules::Place;
 
