@@ -475,10 +475,11 @@ fn openssl_pki_every_chain_shape() {
         ],
     );
 
-    // Good: complete, trusted by the --ca root, only the informational no-SAN.
+    // Good: complete, trusted by the --ca root, only the informational no-SAN and the
+    // unencrypted key file (openssl genpkey writes it in the clear).
     let r = check_json(&pki, &["chain.pem", "leaf.key", "leaf.csr"], &[]);
     r.code(0);
-    assert_eq!(ids(&r), ["name.no-san"], "{r}");
+    assert_eq!(ids(&r), ["key.unencrypted", "name.no-san"], "{r}");
     let doc = r.json();
     assert_eq!(doc["environment"], "int");
     assert_eq!(doc["chain"]["trusted_by"], "OpenSSL Test INT Root");

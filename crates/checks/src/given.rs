@@ -139,6 +139,9 @@ pub struct Options {
     pub leaf_first: bool,
     /// What the user is doing (fix texts).
     pub purpose: Purpose,
+    /// Say how the key files given are stored (`key.unencrypted`): for `check` and
+    /// `match`, which are given key files to judge, not for keys a command only uses.
+    pub judge_key_files: bool,
 }
 
 impl Options {
@@ -155,6 +158,7 @@ impl Options {
             usage: Usage::Server,
             leaf_first: false,
             purpose: Purpose::Files,
+            judge_key_files: false,
         }
     }
 }

@@ -74,6 +74,8 @@ pub const FILE_FINDING_IDS: &[&str] = &[
     "input.unreadable",
     "input.ca-only",
     "key.locked",
+    "key.unencrypted",
+    "pfx.legacy",
 ];
 
 /// One `bars-certcheck` run over fixture files and what it must say.
@@ -253,6 +255,10 @@ impl Case<'_> {
 }
 
 const NO_SAN: &str = "name.no-san";
+/// An unencrypted key file given to `check` (info).
+const KEY_CLEAR: &str = "key.unencrypted";
+/// A PKCS#12 file with legacy encryption (info).
+const PFX_LEGACY: &str = "pfx.legacy";
 const PFX_VARS: &[(&str, &str)] = &[(PFX_PASSWORD_VAR, PASSWORD)];
 const KEY_VARS: &[(&str, &str)] = &[(KEY_PASSWORD_VAR, PASSWORD)];
 
@@ -267,7 +273,7 @@ pub fn scenarios(prefix: &str) -> Vec<Scenario> {
             trust: Trust::Int,
             extra: &[],
             vars: &[],
-            present: &[NO_SAN],
+            present: &[NO_SAN, KEY_CLEAR],
             open: &[],
             exit: 0,
         },
@@ -278,7 +284,7 @@ pub fn scenarios(prefix: &str) -> Vec<Scenario> {
             trust: Trust::Int,
             extra: &[],
             vars: &[],
-            present: &[NO_SAN],
+            present: &[NO_SAN, KEY_CLEAR],
             open: &[],
             exit: 0,
         },
@@ -289,7 +295,7 @@ pub fn scenarios(prefix: &str) -> Vec<Scenario> {
             trust: Trust::Prod,
             extra: &[],
             vars: &[],
-            present: &[NO_SAN],
+            present: &[NO_SAN, KEY_CLEAR],
             open: &[],
             exit: 0,
         },
@@ -564,7 +570,7 @@ pub fn scenarios(prefix: &str) -> Vec<Scenario> {
             trust: Trust::Int,
             extra: &[],
             vars: &[],
-            present: &[],
+            present: &[KEY_CLEAR],
             open: &[],
             exit: 0,
         },
@@ -619,7 +625,7 @@ pub fn scenarios(prefix: &str) -> Vec<Scenario> {
             trust: Trust::Int,
             extra: &[],
             vars: &[],
-            present: &["key.mismatch", NO_SAN],
+            present: &["key.mismatch", NO_SAN, KEY_CLEAR],
             open: &[],
             exit: 1,
         },
@@ -652,7 +658,7 @@ pub fn scenarios(prefix: &str) -> Vec<Scenario> {
             trust: Trust::Int,
             extra: &["--password-env", PFX_PASSWORD_VAR],
             vars: PFX_VARS,
-            present: &[NO_SAN],
+            present: &[NO_SAN, PFX_LEGACY],
             open: &[],
             exit: 0,
         },
@@ -729,7 +735,7 @@ pub fn scenarios(prefix: &str) -> Vec<Scenario> {
             trust: Trust::Int,
             extra: &[],
             vars: &[],
-            present: &[NO_SAN],
+            present: &[NO_SAN, KEY_CLEAR],
             open: &[],
             exit: 0,
         },
@@ -762,7 +768,7 @@ pub fn scenarios(prefix: &str) -> Vec<Scenario> {
             trust: Trust::Int,
             extra: &[],
             vars: &[],
-            present: &[NO_SAN],
+            present: &[NO_SAN, KEY_CLEAR],
             open: &[],
             exit: 0,
         },
@@ -773,7 +779,7 @@ pub fn scenarios(prefix: &str) -> Vec<Scenario> {
             trust: Trust::Int,
             extra: &[],
             vars: &[],
-            present: &[NO_SAN],
+            present: &[NO_SAN, KEY_CLEAR],
             open: &[],
             exit: 0,
         },

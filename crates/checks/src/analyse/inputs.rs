@@ -246,6 +246,44 @@ pub(super) fn key_checks(cx: &mut Ctx<'_>, leaves: &[usize]) {
     }
 }
 
+/// How keys and PFX files are stored: `key.unencrypted` for a key file kept in the
+/// clear (when the command judges key files), `pfx.legacy` for a PKCS#12 file with legacy
+/// encryption.
+pub(super) fn storage(cx: &mut Ctx<'_>) {
+    if cx.opts.judge_key_files {
+        let clear: Vec<String> = cx
+            .input
+            .keys
+            .iter()
+            .filter(|(k, _)| !k.summary.encrypted)
+            .map(|(k, s)| {
+                let shown = match s {
+                    crate::Source::File(f) if f == "-" => "standard input".to_string(),
+                    crate::Source::File(f) => f.clone(),
+                    other => other.to_string(),
+                };
+                format!(
+                    "the key in {shown} ({}) is stored without encryption",
+                    k.summary.format
+                )
+            })
+            .collect();
+        for detail in clear {
+            cx.add(&keyc::UNENCRYPTED, None, detail);
+        }
+    }
+    let legacy: Vec<String> = cx
+        .input
+        .pfx
+        .iter()
+        .filter(|(p, _)| p.summary.legacy && p.summary.format == "PKCS#12")
+        .map(|(p, s)| format!("{s} is protected with {}", p.summary.encryption))
+        .collect();
+    for detail in legacy {
+        cx.add(&pfxc::LEGACY, None, detail);
+    }
+}
+
 /// `pfx.bad-password` for each PKCS#12 file that could not be opened, `input.unreadable`
 /// for each input that could not be read.
 pub(super) fn unusable(cx: &mut Ctx<'_>) {

@@ -386,6 +386,7 @@ pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
     }
     inputs::csr_checks(&mut cx, environment, &leaves);
     inputs::key_checks(&mut cx, &leaves);
+    inputs::storage(&mut cx);
     inputs::unusable(&mut cx);
     if leaves.is_empty() && input.unreadable.is_empty() {
         if let Some(target) = &opts.expect_fqdn {

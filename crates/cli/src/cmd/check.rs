@@ -111,6 +111,7 @@ impl OnlineArgs {
 pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
     let now = super::now_or(args.diag.at);
     let mut opts = diag::options(&args.diag, now, args.usage.into())?;
+    opts.judge_key_files = true;
     let rev = args.online.options(now);
     let passwords = Passwords::from(&args.password);
     let mut files = args.files.clone();
