@@ -3,7 +3,7 @@
 
 use crate::schema::assert_valid;
 use crate::util::{run, Run};
-use bars_net::testserver::{
+use bars_testsupport::{
     spawn_hostile, spawn_tls, ClientAuthMode, ClientCas, Hostile, ServerHandle, TlsServerSpec,
 };
 use rcgen::{
@@ -80,15 +80,7 @@ fn leaf(cn: &str, issuer: &Ca) -> Leaf {
 }
 
 fn pem(label: &str, der: &[u8]) -> String {
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-    let mut out = format!("-----BEGIN {label}-----\n");
-    for chunk in b64.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(chunk).unwrap());
-        out.push('\n');
-    }
-    out.push_str(&format!("-----END {label}-----\n"));
-    out
+    bars_model::pem_encode(label, der)
 }
 
 fn subject_der(der: &[u8]) -> Vec<u8> {
@@ -178,6 +170,7 @@ fn rustls_server(chain: Vec<Vec<u8>>, key: &[u8], auth: ClientAuthMode) -> (Stri
         key_pkcs8: key.to_vec(),
         client_auth: auth,
         tls12_only: false,
+        ocsp: None,
     })
     .unwrap();
     (addr.to_string(), h)

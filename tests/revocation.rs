@@ -391,7 +391,7 @@ fn nothing_is_contacted_without_revocation_or_fetch_missing() {
 /// `probe --revocation crl` checks the chain the server sent, against the CRLs it names.
 #[test]
 fn probe_checks_the_revocation_of_what_the_server_sent() {
-    use bars_net::testserver::{spawn_tls, ClientAuthMode, TlsServerSpec};
+    use bars_testsupport::{spawn_tls, ClientAuthMode, TlsServerSpec};
     let pki = Pki::new();
     let der = |p: &Path| testsupport::cert(p).der().to_vec();
     for (name, want) in [("revoked", Some("revocation.revoked")), ("good", None)] {
@@ -406,6 +406,7 @@ fn probe_checks_the_revocation_of_what_the_server_sent() {
             key_pkcs8: key,
             client_auth: ClientAuthMode::None,
             tls12_only: false,
+            ocsp: None,
         })
         .unwrap();
         let args: Vec<String> = [
@@ -442,7 +443,7 @@ fn probe_checks_the_revocation_of_what_the_server_sent() {
 /// share one download of its CRL.
 #[test]
 fn scan_checks_revocation_and_downloads_each_crl_once() {
-    use bars_net::testserver::{spawn_tls, ClientAuthMode, TlsServerSpec};
+    use bars_testsupport::{spawn_tls, ClientAuthMode, TlsServerSpec};
     let pki = Pki::new();
     let der = |p: &Path| testsupport::cert(p).der().to_vec();
     let mut servers = Vec::new();
@@ -459,6 +460,7 @@ fn scan_checks_revocation_and_downloads_each_crl_once() {
             key_pkcs8: key,
             client_auth: ClientAuthMode::None,
             tls12_only: false,
+            ocsp: None,
         })
         .unwrap();
         list.push_str(&format!("{addr},{name}.example\n"));

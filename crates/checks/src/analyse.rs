@@ -150,7 +150,7 @@ impl Ctx<'_> {
         format!("certificate #{i} ({subject})")
     }
 
-    fn add(&mut self, info: &crate::CheckInfo, node: Option<usize>, detail: String) {
+    fn add(&mut self, info: &'static crate::CheckInfo, node: Option<usize>, detail: String) {
         let idx = node.map(|n| self.idx(n));
         self.findings.push(info.finding(idx, detail));
     }
@@ -299,7 +299,7 @@ pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
     if environment.is_none() && leaves.is_empty() {
         if opts.env.is_some() {
             environment = opts.env;
-            environment_source = EnvSource::Forced;
+            environment_source = opts.env_source;
         } else {
             environment = input.csrs.iter().find_map(|(c, _)| {
                 c.summary
@@ -330,7 +330,7 @@ pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
     // shown as trusted.
     for ch in &mut chains {
         let invalid = findings.iter().any(|f| {
-            INVALIDATING.contains(&f.id) && f.certificate.is_some_and(|i| ch.path.contains(&i))
+            INVALIDATING.contains(&f.id()) && f.certificate.is_some_and(|i| ch.path.contains(&i))
         });
         if invalid {
             ch.valid = false;
@@ -440,7 +440,7 @@ fn check_leaf(
     let iss = issuer_env(cx, leaf, &c);
     let mut env = cx.opts.env.or(name_env).or(iss.and_then(IssuerEnv::env));
     let mut source = if cx.opts.env.is_some() {
-        EnvSource::Forced
+        cx.opts.env_source
     } else if name_env.is_some() {
         EnvSource::Fqdn
     } else if env.is_some() {

@@ -1,8 +1,10 @@
 //! Makes BaRS artefacts right first time: an RSA key with a CN-only PKCS#10 CSR, a PKCS#12
-//! (PFX) bundle in modern or legacy form, and atomic, permission-correct file writes.
+//! (PFX) bundle in modern or legacy form, atomic, permission-correct file writes, and the
+//! TEST certificates minted at run time for `demo` and `--mtls-audit` ([`mint`]).
 
 pub mod cafetch;
 pub mod csr;
+pub mod mint;
 pub mod pfx;
 pub mod write;
 

@@ -16,10 +16,11 @@ pub use cas::{
     NhsCa, OtherCa, OtherEnv, EMBEDDED, KNOWN_OTHER,
 };
 pub use env::{
-    Environment, FetchSource, UnknownEnvironment, INT_FETCH, INT_PROXY_ADDRESSES, PROD_FETCH,
-    PROD_PROXY_ADDRESSES,
+    EnvChoice, Environment, FetchSource, UnknownEnvironment, INT_FETCH, INT_PROXY_ADDRESSES,
+    PROD_FETCH, PROD_PROXY_ADDRESSES,
 };
 pub use names::{
-    check_dns_label, dns_name_matches, env_from_fqdn, expected_shape, is_under_nhs_uk,
-    parse_bars_fqdn, BarsName, Hosting, LabelProblem, NameProblem, OdsProblem,
+    check_dns_label, check_host_name, dns_name_matches, env_from_fqdn, expected_shape,
+    is_under_nhs_uk, parse_bars_fqdn, BarsName, HostNameProblem, Hosting, LabelProblem,
+    NameProblem, OdsProblem,
 };

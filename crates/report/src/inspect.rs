@@ -24,13 +24,13 @@ const TREE_LIMIT: usize = 500;
 
 /// The certificate's role from its own structure: self-issued is a root, another CA an
 /// intermediate, anything else a leaf.
-fn role(summary: &CertSummary) -> &'static str {
+fn role(summary: &CertSummary) -> bars_checks::Role {
     if summary.self_issued {
-        "root"
+        bars_checks::Role::Root
     } else if summary.is_ca {
-        "intermediate"
+        bars_checks::Role::Intermediate
     } else {
-        "leaf"
+        bars_checks::Role::Leaf
     }
 }
 
@@ -75,7 +75,7 @@ pub fn render_text(inputs: &[InspectedInput], now: i64, style: &Style) -> String
                 "\n  {} {}  ({})",
                 style.bold(&format!("[{}]", index + i)),
                 style.bold(&s.subject),
-                role(s)
+                crate::diag::role_name(role(s))
             );
             write_cert(&mut out, s, now, style);
         }

@@ -1,4 +1,5 @@
-//! Renderers for bars-certcheck reports: text (with a chain tree), JSON, markdown, SARIF.
+//! Renderers for bars-certcheck reports: text (with a chain tree), JSON, markdown, SARIF,
+//! and the fleet view of a scan (table, CSV, JSON).
 //!
 //! Renderers never decide severity, read the clock or probe the terminal: the time and
 //! the colour choice arrive as parameters, the judgement arrives as findings.
@@ -9,6 +10,7 @@ pub mod diag;
 pub mod inspect;
 pub mod json;
 pub mod sarif;
+pub mod scan;
 pub mod style;
 pub mod tree;
 

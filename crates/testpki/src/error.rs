@@ -22,6 +22,9 @@ pub enum Error {
     /// rcgen refused to build or sign something.
     #[error("rcgen: {0}")]
     Rcgen(#[from] rcgen::Error),
+    /// Minting a certificate failed (bars-forge).
+    #[error(transparent)]
+    Mint(#[from] bars_forge::mint::MintError),
     /// A private key could not be read.
     #[error("{}: not a usable private key: {source}", path.display())]
     Key {

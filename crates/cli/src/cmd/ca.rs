@@ -2,16 +2,18 @@
 //! endpoint sub-CA and trust it only when its SHA-256 is the pinned one (or, with
 //! --allow-new, when it verifiably chains to the environment's embedded G2 root).
 
-use crate::args::OutputArgs;
-use crate::args::{ColorChoice, Format};
+use crate::args::{environment_of, ColorChoice, Format, OutputArgs};
 use crate::exit::Exit;
+use crate::setup::now_or;
+use crate::terminal::{shell_path, write_failed};
 use bars_fetch::{FetchErrorKind, FetchLimits};
 use bars_nhs::{CaPurpose, CaRole, Environment, Generation, NhsCa, OtherCa};
 use bars_report::Style;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use tokio::runtime::Runtime;
 
 /// The `ca` subcommands.
 #[derive(Debug, Subcommand)]
@@ -58,35 +60,11 @@ failure before any certificate was received (DNS, refused, timeout, HTTP error s
     Fetch(CaFetchArgs),
 }
 
-/// Environments `ca list` can show.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ListEnv {
-    Int,
-    Prod,
-    Public,
-}
-
-/// Environments with an NHS CA to fetch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FetchEnv {
-    Int,
-    Prod,
-}
-
-impl FetchEnv {
-    fn env(self) -> Environment {
-        match self {
-            FetchEnv::Int => Environment::Int,
-            FetchEnv::Prod => Environment::Prod,
-        }
-    }
-
-    /// The default --out file name (the published file's name, as PEM).
-    fn default_out(self) -> &'static str {
-        match self {
-            FetchEnv::Int => "NHSINTAuthG2.pem",
-            FetchEnv::Prod => "NHSauthG2.pem",
-        }
+/// The default `ca fetch --out` file name (the published file's name, as PEM).
+fn default_out(env: Environment) -> &'static str {
+    match env {
+        Environment::Prod => "NHSauthG2.pem",
+        _ => "NHSINTAuthG2.pem",
     }
 }
 
@@ -95,8 +73,8 @@ impl FetchEnv {
 pub struct CaListArgs {
     /// Only this environment's CAs: int, prod or public [default: all, and the other NHS
     /// environments' CAs that are recognised but never trusted].
-    #[arg(long, value_enum)]
-    pub env: Option<ListEnv>,
+    #[arg(long, value_parser = environment_of(&["int", "prod", "public"]))]
+    pub env: Option<Environment>,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -111,8 +89,8 @@ pub struct CaListArgs {
 pub struct CaFetchArgs {
     /// The environment whose CA to fetch: int or prod. Only that environment's pinned
     /// certificate is accepted.
-    #[arg(long, value_enum)]
-    pub env: FetchEnv,
+    #[arg(long, value_parser = environment_of(&["int", "prod"]))]
+    pub env: Environment,
 
     /// Where to get it: an http(s) URL or a local file [default: the NHS publication URL
     /// of the environment].
@@ -150,10 +128,10 @@ pub struct CaFetchArgs {
     pub at: Option<i64>,
 }
 
-pub fn run(command: CaCommand) -> anyhow::Result<Exit> {
+pub fn run(command: CaCommand, rt: &Runtime) -> anyhow::Result<Exit> {
     match command {
         CaCommand::List(args) => list(&args),
-        CaCommand::Fetch(args) => fetch(&args),
+        CaCommand::Fetch(args) => fetch(&args, rt),
     }
 }
 
@@ -313,12 +291,8 @@ fn role_text(c: &CaJson) -> String {
 }
 
 fn list(args: &CaListArgs) -> anyhow::Result<Exit> {
-    let now = super::now_or(args.at);
-    let env = args.env.map(|e| match e {
-        ListEnv::Int => Environment::Int,
-        ListEnv::Prod => Environment::Prod,
-        ListEnv::Public => Environment::Public,
-    });
+    let now = now_or(args.at);
+    let env = args.env;
     let mut rows: Vec<(CaJson, String)> = bars_nhs::EMBEDDED
         .iter()
         .filter(|c| env.is_none_or(|e| c.env == e))
@@ -405,9 +379,9 @@ fn list_text(rows: &[(CaJson, String)], note: Option<&str>, color: ColorChoice) 
 // ---------------------------------------------------------------------------------------
 // ca fetch
 
-fn fetch(args: &CaFetchArgs) -> anyhow::Result<Exit> {
+fn fetch(args: &CaFetchArgs, rt: &Runtime) -> anyhow::Result<Exit> {
     const WHAT: &str = "ca fetch";
-    let env = args.env.env();
+    let env = args.env;
     let source = env
         .fetch_source()
         .ok_or_else(|| anyhow::anyhow!("{env} has no NHS CA to fetch"))?;
@@ -436,7 +410,7 @@ fn fetch(args: &CaFetchArgs) -> anyhow::Result<Exit> {
     if is_url {
         eprintln!("bars-certcheck: fetching {from} …");
     }
-    let fetched = match bars_fetch::fetch(&from, &limits, None) {
+    let fetched = match rt.block_on(bars_fetch::fetch(&from, &limits, None)) {
         Ok(f) => f,
         Err(e) => {
             return Ok(match &e.kind {
@@ -462,7 +436,7 @@ fn fetch(args: &CaFetchArgs) -> anyhow::Result<Exit> {
     }
 
     // 2. The pin (or, with --allow-new, the root's signature).
-    let now = super::now_or(args.at);
+    let now = now_or(args.at);
     let accepted =
         match bars_forge::cafetch::verify_fetched(env, &fetched.bytes, args.allow_new, now) {
             Ok(a) => a,
@@ -474,13 +448,13 @@ fn fetch(args: &CaFetchArgs) -> anyhow::Result<Exit> {
     }
 
     // 3. What to write where.
-    let sub_pem = crate::diag::pem_block("CERTIFICATE", &accepted.der);
+    let sub_pem = bars_model::pem_encode("CERTIFICATE", &accepted.der);
     let root = expected
         .parent()
         .ok_or_else(|| anyhow::anyhow!("{}: no embedded root", expected.id))?;
     let root_pem = root
         .der()
-        .map(|d| crate::diag::pem_block("CERTIFICATE", d))
+        .map(|d| bars_model::pem_encode("CERTIFICATE", d))
         .ok_or_else(|| anyhow::anyhow!("{}: embedded root unreadable", root.id))?;
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     match &args.install_dir {
@@ -494,7 +468,7 @@ fn fetch(args: &CaFetchArgs) -> anyhow::Result<Exit> {
             let out = args
                 .out
                 .clone()
-                .unwrap_or_else(|| PathBuf::from(args.env.default_out()));
+                .unwrap_or_else(|| PathBuf::from(default_out(env)));
             let body = if args.with_root {
                 format!("{sub_pem}{root_pem}")
             } else {
@@ -527,13 +501,7 @@ fn fetch(args: &CaFetchArgs) -> anyhow::Result<Exit> {
             bars_forge::write::MODE_PUBLIC,
             args.force,
         ) {
-            return Ok(match e {
-                bars_forge::ForgeError::Exists(_) => refuse(&e.to_string()),
-                other => {
-                    eprintln!("bars-certcheck: {WHAT}: {other}");
-                    Exit::Usage
-                }
-            });
+            return Ok(write_failed(WHAT, e));
         }
     }
 
@@ -585,9 +553,9 @@ fn fetch(args: &CaFetchArgs) -> anyhow::Result<Exit> {
 }
 
 fn shell(p: &Path) -> String {
-    super::csr::shell_path(p)
+    shell_path(p)
 }
 
 fn refuse(reason: &str) -> Exit {
-    super::csr::refuse("ca fetch", reason)
+    crate::terminal::refuse("ca fetch", reason)
 }

@@ -2,13 +2,14 @@
 //! FQDN checked against the BaRS naming rules before anything is generated, the result
 //! checked with the same analysis as `check` before anything is written.
 
-use crate::args::PasswordArgs;
+use crate::args::{env_choice_of, PasswordArgs};
 use crate::exit::Exit;
 use crate::password::{Passwords, Provider};
+use crate::terminal::{prompt_new_password, refuse, shell_path, write_failed};
 use bars_checks::{CheckInput, Options, Severity, Source};
 use bars_model::{Item, Limits};
-use bars_nhs::Environment;
-use clap::{Args, Subcommand, ValueEnum};
+use bars_nhs::{EnvChoice, Environment};
+use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
 
 /// The `csr` subcommands.
@@ -39,18 +40,6 @@ exists), nothing written; 2 usage error (e.g. --encrypt-key without a password s
     New(CsrNewArgs),
 }
 
-/// Which naming rules apply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum CsrEnv {
-    /// From the name's BaRS-INT- / BaRS-PROD- prefix.
-    Auto,
-    /// Integration: BaRS-INT-<ODS code>.<Supplier name>.thirdparty.nhs.uk.
-    Int,
-    /// Production: BaRS-PROD-<ODS code>.<Supplier name>.thirdparty.nhs.uk or
-    /// BaRS-PROD-<ODS code>[-<setting>].<Provider name>.nhs.uk.
-    Prod,
-}
-
 /// Arguments of `csr new`.
 #[derive(Debug, Args)]
 pub struct CsrNewArgs {
@@ -61,8 +50,8 @@ pub struct CsrNewArgs {
 
     /// Whose naming rules the FQDN must follow: int, prod, or auto (from the
     /// BaRS-INT-/BaRS-PROD- prefix).
-    #[arg(long, value_enum, default_value_t = CsrEnv::Auto)]
-    pub env: CsrEnv,
+    #[arg(long, default_value = "auto", value_parser = env_choice_of(&["auto", "int", "prod"]))]
+    pub env: EnvChoice,
 
     /// Where to write the private key [default: <fqdn>.key].
     #[arg(long, value_name = "FILE")]
@@ -108,20 +97,9 @@ pub fn run(command: CsrCommand) -> anyhow::Result<Exit> {
 /// Most characters in an X.509 CN (RFC 5280 ub-common-name).
 const CN_MAX: usize = 64;
 
-/// Prints a refusal and gives exit 1.
-pub(crate) fn refuse(what: &str, reason: &str) -> Exit {
-    eprintln!("bars-certcheck: {what}: refused: {reason}");
-    eprintln!("bars-certcheck: nothing was written.");
-    Exit::Findings
-}
-
 /// The environment whose next steps apply, or the reason the name is refused.
-fn judge_name(fqdn: &str, env: CsrEnv) -> (Option<Environment>, Option<String>) {
-    let forced = match env {
-        CsrEnv::Auto => None,
-        CsrEnv::Int => Some(Environment::Int),
-        CsrEnv::Prod => Some(Environment::Prod),
-    };
+fn judge_name(fqdn: &str, env: EnvChoice) -> (Option<Environment>, Option<String>) {
+    let forced = env.forced();
     match bars_nhs::parse_bars_fqdn(fqdn) {
         Ok(name) => match forced {
             Some(want) if want != name.env => (
@@ -149,33 +127,6 @@ fn judge_name(fqdn: &str, env: CsrEnv) -> (Option<Environment>, Option<String>) 
             }
             (forced.or_else(|| bars_nhs::env_from_fqdn(fqdn)), Some(reason))
         }
-    }
-}
-
-/// Reads a new password twice on the terminal; `None` when there is no terminal.
-pub(crate) fn prompt_new_password(what: &str) -> anyhow::Result<Option<String>> {
-    use std::io::IsTerminal;
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Ok(None);
-    }
-    let first = rpassword::prompt_password(format!("New password for {what}: "))?;
-    let again = rpassword::prompt_password(format!("Repeat the password for {what}: "))?;
-    if first != again {
-        anyhow::bail!("the two passwords differ");
-    }
-    Ok(Some(first))
-}
-
-/// Quotes `p` for a shell command line when it needs it.
-pub(crate) fn shell_path(p: &Path) -> String {
-    let s = p.display().to_string();
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./+:@".contains(c))
-    {
-        s
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
     }
 }
 
@@ -307,7 +258,7 @@ fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
     if !serious.is_empty() {
         let mut text = String::new();
         for f in &serious {
-            text.push_str(&crate::diag::finding_text(f));
+            text.push_str(&crate::terminal::finding_text(f));
         }
         if problem.is_none() {
             eprint!("{text}");
@@ -355,16 +306,6 @@ fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn write_failed(what: &str, e: bars_forge::ForgeError) -> Exit {
-    match e {
-        bars_forge::ForgeError::Exists(_) => refuse(what, &e.to_string()),
-        other => {
-            eprintln!("bars-certcheck: {what}: {other}");
-            Exit::Usage
-        }
-    }
-}
-
 /// Reads the generated key and request back and runs the `check` analysis over them.
 fn self_check(
     made: &bars_forge::csr::Generated,
@@ -396,7 +337,7 @@ fn self_check(
     if input.csrs.len() != 1 || input.keys.len() != 1 {
         anyhow::bail!("reading back what was generated: expected one request and one key");
     }
-    let mut opts = Options::new(super::now_or(None));
+    let mut opts = Options::new(crate::setup::now_or(None));
     // As `check` would judge it; a forced name keeps the environment it was made for.
     opts.env = if forced { env } else { None };
     Ok(bars_checks::analyse(&input, &opts).findings)
@@ -510,26 +451,29 @@ mod tests {
         let int = "BaRS-INT-X26.Supplier.thirdparty.nhs.uk";
         let prod = "BaRS-PROD-RRK.Supplier.thirdparty.nhs.uk";
         assert_eq!(
-            judge_name(int, CsrEnv::Auto),
+            judge_name(int, EnvChoice::Auto),
             (Some(Environment::Int), None)
         );
-        assert_eq!(judge_name(int, CsrEnv::Int), (Some(Environment::Int), None));
         assert_eq!(
-            judge_name(prod, CsrEnv::Auto),
+            judge_name(int, EnvChoice::Forced(Environment::Int)),
+            (Some(Environment::Int), None)
+        );
+        assert_eq!(
+            judge_name(prod, EnvChoice::Auto),
             (Some(Environment::Prod), None)
         );
-        let (env, why) = judge_name(prod, CsrEnv::Int);
+        let (env, why) = judge_name(prod, EnvChoice::Forced(Environment::Int));
         assert_eq!(env, Some(Environment::Int));
         assert!(why
             .unwrap()
             .contains("is named for PROD (BaRS-PROD-…), but --env int"));
-        let (_, why) = judge_name(int, CsrEnv::Prod);
+        let (_, why) = judge_name(int, EnvChoice::Forced(Environment::Prod));
         assert!(why.unwrap().contains("is named for INT"));
-        let (_, why) = judge_name("receiver.example.com", CsrEnv::Auto);
+        let (_, why) = judge_name("receiver.example.com", EnvChoice::Auto);
         assert!(why.unwrap().contains("not under nhs.uk"));
-        let (_, why) = judge_name("BaRS-INT-X26.Supplier.nhs.uk", CsrEnv::Auto);
+        let (_, why) = judge_name("BaRS-INT-X26.Supplier.nhs.uk", EnvChoice::Auto);
         assert!(why.unwrap().contains("thirdparty"));
-        let (env, why) = judge_name("www.example.nhs.uk", CsrEnv::Prod);
+        let (env, why) = judge_name("www.example.nhs.uk", EnvChoice::Forced(Environment::Prod));
         assert_eq!(env, Some(Environment::Prod));
         assert!(why.unwrap().contains("BaRS-PROD-"));
     }
@@ -538,7 +482,5 @@ mod tests {
     fn bits_and_paths() {
         assert_eq!(parse_bits("3072"), Ok(3072));
         assert!(parse_bits("1024").is_err());
-        assert_eq!(shell_path(Path::new("a/b.key")), "a/b.key");
-        assert_eq!(shell_path(Path::new("my key")), "'my key'");
     }
 }

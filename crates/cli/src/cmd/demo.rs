@@ -1,17 +1,18 @@
-//! `demo`: an in-process TLS-MA Receiver on 127.0.0.1 with a generated TEST NHS-like
-//! chain and a planted fault, probed and diagnosed exactly as `probe` would, then stopped.
+//! `demo`: an in-process TLS-MA Receiver on 127.0.0.1 with a TEST NHS-like chain minted
+//! now and a planted fault, diagnosed exactly as `probe` would, then stopped.
 
-use crate::args::ReportArgs;
-use crate::diag;
+use crate::args::{ReportArgs, ReportFormat};
 use crate::exit::Exit;
 use anyhow::Context;
-use bars_checks::{ExtraCa, Options, Usage};
-use bars_net::testserver::{spawn_tls, ClientAuthMode, ClientCas, TlsServerSpec};
-use bars_net::{ClientIdentity, ProbeOptions, Target};
-use bars_nhs::Environment;
-use bars_testpki::{demo::DEMO_SERVER_FQDN, LeafSpec, Validity};
+use bars_checks::{CheckInfo, ExtraCa, Severity, Usage};
+use bars_diagnose::{Endpoint, Judge, Online, Probing, Session};
+use bars_forge::mint::{keys, LeafSpec, Validity, DEMO_SERVER_FQDN};
+use bars_net::receiver::{ClientAuthMode, ClientCas, Receiver, ReceiverSpec};
+use bars_net::{ClientIdentity, Target};
+use bars_nhs::{EnvChoice, Environment};
 use clap::{Args, ValueEnum};
 use std::time::Duration;
+use tokio::runtime::Runtime;
 
 /// The fault planted in the demo Receiver.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -41,12 +42,12 @@ impl Fault {
     }
 
     /// The finding the diagnosis must raise.
-    fn expected(self) -> Option<&'static str> {
+    fn expected(self) -> Option<&'static CheckInfo> {
         match self {
-            Fault::IncompleteChain => Some("chain.incomplete"),
-            Fault::NoClientAuth => Some("tls.no-client-auth"),
-            Fault::Expired => Some("cert.expired"),
-            Fault::WrongHost => Some("name.host-mismatch"),
+            Fault::IncompleteChain => Some(&bars_checks::chain::INCOMPLETE),
+            Fault::NoClientAuth => Some(&bars_checks::tls::NO_CLIENT_AUTH),
+            Fault::Expired => Some(&bars_checks::cert::EXPIRED),
+            Fault::WrongHost => Some(&bars_checks::name::HOST_MISMATCH),
             Fault::None => None,
         }
     }
@@ -63,121 +64,134 @@ pub struct DemoArgs {
     pub output: ReportArgs,
 }
 
-pub fn run(args: DemoArgs) -> anyhow::Result<Exit> {
-    let now = time::OffsetDateTime::now_utc();
-    let pki = bars_testpki::demo_at(now).context("demo: making the test PKI")?;
+/// The demo Receiver's chain, key and client-certificate policy for `fault`, and the
+/// client identity and CAs it is probed with.
+struct Planted {
+    spec: ReceiverSpec,
+    client: ClientIdentity,
+    cas: Vec<ExtraCa>,
+}
+
+fn plant(fault: Fault, now: time::OffsetDateTime) -> anyhow::Result<Planted> {
+    let pki = bars_forge::mint::demo_at(now).context("demo: making the test PKI")?;
     let sub = pki.hierarchy.subca.der().to_vec();
     let root = pki.hierarchy.root.der().to_vec();
-    let (leaf_der, leaf_key) = match args.fault {
+    let (leaf_der, leaf_key) = match fault {
         Fault::Expired => {
-            let key = bars_testpki::keys::generate(bars_testpki::keys::KeyKind::Rsa2048)
-                .context("demo: making a key")?;
+            let key = keys::generate(keys::KeyKind::Rsa2048).context("demo: making a key")?;
+            let window = Validity::new(
+                now - time::Duration::days(366),
+                now - time::Duration::days(1),
+            );
+            let spec = LeafSpec::nhs(DEMO_SERVER_FQDN)
+                .context("demo: leaf")?
+                .with_validity(window);
             let expired = pki
                 .hierarchy
-                .issue(
-                    &LeafSpec::nhs(DEMO_SERVER_FQDN)
-                        .context("demo: leaf")?
-                        .with_validity(Validity::new(
-                            now - time::Duration::days(366),
-                            now - time::Duration::days(1),
-                        )),
-                    &key,
-                )
+                .issue(&spec, &key)
                 .context("demo: issuing the expired leaf")?;
             (expired.der().to_vec(), key.serialize_der())
         }
         _ => (pki.server.der().to_vec(), pki.server_key_der()),
     };
-    let chain = match args.fault {
+    let chain = match fault {
         Fault::IncompleteChain => vec![leaf_der],
         _ => vec![leaf_der, sub.clone()],
     };
-    let client_auth = match args.fault {
+    let client_auth = match fault {
         Fault::NoClientAuth => ClientAuthMode::None,
         _ => ClientAuthMode::Required(ClientCas {
             roots: vec![root.clone()],
             advertise: None,
         }),
     };
-    let (addr, server) = spawn_tls(&TlsServerSpec {
-        chain,
-        key_pkcs8: leaf_key,
-        client_auth,
-        tls12_only: false,
-    })
-    .context("demo: starting the local Receiver")?;
-
-    let name = match args.fault {
-        Fault::WrongHost => "BaRS-INT-Y99.Other.thirdparty.nhs.uk".to_string(),
-        _ => DEMO_SERVER_FQDN.to_string(),
-    };
-    let target = Target::parse(&format!("{name}:{}", addr.port()))?;
-    let root_cert = bars_model::Certificate::from_der(&root)
-        .map_err(|e| anyhow::anyhow!("demo: reading the test root: {e}"))?;
-    let mut opts = Options::new(now.unix_timestamp());
-    opts.env = Some(Environment::Int);
-    opts.usage = Usage::Server;
-    opts.host = Some(name.clone());
     // The tool knows the demo hierarchy the way it knows the NHS CAs, so the missing
     // intermediate is named.
-    let sub_cert = bars_model::Certificate::from_der(&sub)
-        .map_err(|e| anyhow::anyhow!("demo: reading the test sub-CA: {e}"))?;
-    for (cert, path) in [
-        (root_cert, "demo-test-root.pem"),
-        (sub_cert, "demo-test-subca.pem"),
-    ] {
-        opts.extra_cas.push(ExtraCa {
+    let mut cas = Vec::new();
+    for (der, path) in [(&root, "demo-test-root.pem"), (&sub, "demo-test-subca.pem")] {
+        let cert = bars_model::Certificate::from_der(der)
+            .map_err(|e| anyhow::anyhow!("demo: reading the test CA: {e}"))?;
+        cas.push(ExtraCa {
             env: Some(Environment::Int),
             cert,
             path: path.into(),
             source: None,
         });
     }
-    let popts = ProbeOptions {
-        connect: Some(addr.to_string()),
-        sni: Some(name.clone()),
-        timeout: Duration::from_secs(10),
-        client_identity: Some(ClientIdentity {
-            chain: vec![pki.client.der().to_vec(), sub.clone()],
+    Ok(Planted {
+        spec: ReceiverSpec::new(chain, leaf_key, client_auth),
+        client: ClientIdentity {
+            chain: vec![pki.client.der().to_vec(), sub],
             key_pkcs8: pki.client_key_der(),
-        }),
-        reply_timeout: Some(Duration::from_secs(1)),
-        ..ProbeOptions::default()
-    };
-    let result = bars_net::probe(&target, &popts);
-    server.shutdown();
-    let result = result.map_err(|e| anyhow::anyhow!("demo: probing the local Receiver: {e}"))?;
+        },
+        cas,
+    })
+}
 
-    let mut d = super::probe::diagnose(&result, None, &opts);
+pub fn run(args: DemoArgs, rt: &Runtime) -> anyhow::Result<Exit> {
+    let now = time::OffsetDateTime::now_utc();
+    let planted = plant(args.fault, now)?;
+    let name = match args.fault {
+        Fault::WrongHost => "BaRS-INT-Y99.Other.thirdparty.nhs.uk",
+        _ => DEMO_SERVER_FQDN,
+    };
+    let mut judge = Judge::new(now.unix_timestamp());
+    judge.env = EnvChoice::Forced(Environment::Int);
+    judge.usage = Usage::Server;
+    judge.extra_cas = planted.cas;
+    let mut probing = Probing::new(Duration::from_secs(10), Duration::from_secs(1));
+    probing.client_identity = Some(planted.client);
+    let session = Session::new(judge, probing, Online::off(now.unix_timestamp()));
+    let (addr, outcome) = rt.block_on(async {
+        let receiver = Receiver::start(&planted.spec)
+            .await
+            .context("demo: starting the local Receiver")?;
+        let addr = receiver.addr();
+        let ep = Endpoint {
+            sni: Some(name.to_string()),
+            connect: Some(addr.to_string()),
+            ..Endpoint::new(Target::parse(&format!("{name}:{}", addr.port()))?)
+        };
+        let outcome = bars_diagnose::diagnose_endpoint(&session, &ep).await;
+        receiver.stop();
+        anyhow::Ok((addr, outcome))
+    })?;
+    let d = match &outcome {
+        bars_diagnose::Outcome::Chain(d) => d,
+        bars_diagnose::Outcome::NoChain(n) => {
+            anyhow::bail!("demo: probing the local Receiver: {}", n.error)
+        }
+    };
+    let target = format!("{}:{}", name.to_ascii_lowercase(), addr.port());
     let mut notes = vec![
         format!(
             "Demo: a local TLS-MA Receiver on {addr} with a TEST NHS-like chain (BaRS TEST INT root and sub-CA, generated now; not NHS certificates), probed as the BaRS proxy would: with a client certificate, SNI {name}, environment int."
         ),
         format!("Planted fault: {}.", args.fault.describe()),
     ];
-    notes.append(&mut d.notes);
-    let report = diag::report(
-        &d.analysis,
+    notes.extend(d.notes.iter().cloned());
+    let mut report = bars_diagnose::report::endpoint_report(
+        &outcome,
         "demo",
-        target.to_string(),
-        Some(d.tls.clone()),
-        notes,
-        bars_checks::Severity::Error,
+        target,
+        Severity::Error,
         now.unix_timestamp(),
     );
-    let mut text = diag::render(&report, &args.output, &[]);
+    report.notes = notes;
+    let mut text = crate::render::render(&report, &args.output, &[]);
     let found = match args.fault.expected() {
-        Some(id) => d.analysis.findings.iter().any(|f| f.id == id),
+        Some(kind) => d.analysis.findings.iter().any(|f| f.is(kind)),
         None => !d
             .analysis
             .findings
             .iter()
-            .any(|f| f.severity.at_or_above(bars_checks::Severity::Warning)),
+            .any(|f| f.severity.at_or_above(Severity::Warning)),
     };
-    if args.output.format == crate::args::ReportFormat::Text {
+    if args.output.format == ReportFormat::Text {
         text.push_str(&match (found, args.fault.expected()) {
-            (true, Some(id)) => format!(
-                "\nThe planted fault was diagnosed ({id}). Run `bars-certcheck explain {id}` for the long form, or `bars-certcheck demo --fault <other>` for another fault.\n"
+            (true, Some(kind)) => format!(
+                "\nThe planted fault was diagnosed ({id}). Run `bars-certcheck explain {id}` for the long form, or `bars-certcheck demo --fault <other>` for another fault.\n",
+                id = kind.id
             ),
             (true, None) => "\nNo fault planted and none found.\n".to_string(),
             (false, _) => "\nThe planted fault was NOT diagnosed: this is a bug in bars-certcheck.\n"

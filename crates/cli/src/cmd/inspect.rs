@@ -22,7 +22,7 @@ pub fn run(args: InspectArgs) -> anyhow::Result<Exit> {
         Format::Json => render_json(&inputs),
         Format::Text => {
             let style = Style::new(crate::output::use_color(args.output.color));
-            render_text(&inputs, super::now_or(args.at), &style)
+            render_text(&inputs, crate::setup::now_or(args.at), &style)
         }
     };
     crate::output::print(&text)?;

@@ -1,7 +1,6 @@
 //! `match FILE...`: which certificates, CSRs, keys and PFX contents belong together.
 
 use crate::args::{ColorChoice, Format, PasswordArgs};
-use crate::diag;
 use crate::exit::Exit;
 use crate::input::read_all;
 use crate::password::Passwords;
@@ -40,14 +39,15 @@ struct MatchJson<'a> {
     csrs: &'a [bars_checks::matching::CsrEntry],
     keys: &'a [bars_checks::matching::KeyEntry],
     groups: &'a [bars_checks::matching::MatchGroup],
-    findings: Vec<bars_report::diag::FindingView>,
+    findings: Vec<bars_report::json::FindingJson<'a>>,
     summary: bars_checks::Summary,
-    verdict: &'static str,
+    verdict: bars_checks::Verdict,
 }
 
 pub fn run(args: MatchArgs) -> anyhow::Result<Exit> {
     let (parsed, _) = read_all(&args.files, &Passwords::from(&args.password))?;
-    let (input, read_failed) = diag::check_input(parsed);
+    let inputs = bars_diagnose::files::inputs(parsed);
+    let (input, read_failed) = (inputs.input, inputs.unreadable);
     let m = bars_checks::matching::match_up(&input);
     let mut findings = m.findings.clone();
     for (s, why) in &input.pfx_errors {
@@ -65,16 +65,16 @@ pub fn run(args: MatchArgs) -> anyhow::Result<Exit> {
                 .map(|(index, (c, s))| CertJson {
                     index,
                     source: s.to_string(),
-                    role: Some("leaf"),
+                    role: Some(bars_checks::Role::Leaf),
                     summary: c.summary(),
                 })
                 .collect(),
             csrs: &m.csrs,
             keys: &m.keys,
             groups: &m.groups,
-            findings: findings.iter().map(diag::finding_view).collect(),
+            findings: findings.iter().map(Into::into).collect(),
             summary: bars_checks::summarise(&findings),
-            verdict: verdict.as_str(),
+            verdict,
         }),
         Format::Text => text(
             &m,
@@ -151,7 +151,7 @@ fn text(
         );
     }
     for f in findings {
-        let _ = writeln!(out, "{} [{}] {}", style.bad("error:"), f.id, f.title);
+        let _ = writeln!(out, "{} [{}] {}", style.bad("error:"), f.id(), f.title);
         let _ = writeln!(out, "      {}", f.detail);
         let _ = writeln!(out, "      fix: {}", f.fix);
     }

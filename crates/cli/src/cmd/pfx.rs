@@ -4,11 +4,13 @@
 //! embedded NHS CAs and --ca; the built file is read back and analysed exactly as
 //! `bars-certcheck check out.pfx` would before it is written.
 
-use crate::args::{DiagArgs, EnvArg, FailOn, PasswordArgs, UsageArg};
+use crate::args::{env_choice, DiagArgs, FailOn, PasswordArgs, UsageArg};
 use crate::exit::Exit;
 use crate::password::{Passwords, Provider};
+use crate::terminal::{prompt_new_password, refuse, shell_path, write_failed};
 use bars_checks::{Analysis, CheckInput, Finding, Role, Severity, Source};
 use bars_model::{Certificate, Item, Limits, PasswordProvider, PrivateKey, ReadErrorKind};
+use bars_nhs::EnvChoice;
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
 
@@ -70,8 +72,8 @@ pub struct PfxBuildArgs {
 
     /// Environment whose chain the certificate must have: int, prod, public, or auto
     /// (from the FQDN prefix, else from the issuing sub-CA).
-    #[arg(long, value_enum, default_value_t = EnvArg::Auto)]
-    pub env: EnvArg,
+    #[arg(long, default_value = "auto", value_parser = env_choice())]
+    pub env: EnvChoice,
 
     /// More CA certificates (roots or intermediates) for an environment: `int:FILE`,
     /// `prod:FILE`, or `FILE` for the --env in force. Repeatable.
@@ -253,18 +255,17 @@ fn cn_or_subject(c: &Certificate) -> String {
 /// from the path, so its order and completeness as given do not matter when a path exists.
 fn blocks(f: &Finding, rebuilt: bool) -> bool {
     f.severity == Severity::Error
-        && !f.id.starts_with("name.")
-        && !(rebuilt && matches!(f.id, "chain.incomplete" | "chain.order"))
+        && f.family() != bars_checks::Family::Name
+        && !(rebuilt && (f.is(&bars_checks::chain::INCOMPLETE) || f.is(&bars_checks::chain::ORDER)))
 }
 
 fn print_findings(findings: &[&Finding]) {
     for f in findings {
-        eprint!("{}", crate::diag::finding_text(f));
+        eprint!("{}", crate::terminal::finding_text(f));
     }
 }
 
 fn build(args: &PfxBuildArgs) -> anyhow::Result<Exit> {
-    let now = super::now_or(args.at);
     let diag_args = DiagArgs {
         env: args.env,
         ca: args.ca.clone(),
@@ -274,7 +275,7 @@ fn build(args: &PfxBuildArgs) -> anyhow::Result<Exit> {
         fail_on: FailOn::Error,
         at: args.at,
     };
-    let opts = crate::diag::options(&diag_args, now, args.usage.into())?;
+    let opts = crate::setup::judge(&diag_args, args.usage.into())?.file_options();
 
     // The output: never an input, never over an existing file without --force.
     for input in std::iter::once(&args.cert)
@@ -290,7 +291,7 @@ fn build(args: &PfxBuildArgs) -> anyhow::Result<Exit> {
     }
     let out_exists = std::fs::symlink_metadata(&args.out).is_ok();
     if out_exists && !args.force {
-        return Ok(super::csr::refuse(
+        return Ok(refuse(
             WHAT,
             &format!(
                 "{} already exists; use --force to replace it",
@@ -402,7 +403,7 @@ fn build(args: &PfxBuildArgs) -> anyhow::Result<Exit> {
     // 2. The password, asked only once the inputs pass.
     let password = match pfx_password {
         Some(p) => p,
-        None => super::csr::prompt_new_password(&args.out.display().to_string())?.ok_or_else(
+        None => prompt_new_password(&args.out.display().to_string())?.ok_or_else(
             || {
                 anyhow::anyhow!(
                     "a PFX password is needed: give --password-env VAR or --password-file FILE (or run on a terminal to be asked)"
@@ -431,7 +432,7 @@ fn build(args: &PfxBuildArgs) -> anyhow::Result<Exit> {
     let bytes = match bars_forge::pfx::build(&spec) {
         Ok(b) => b,
         Err(e @ bars_forge::ForgeError::KeyMismatch) => {
-            return Ok(super::csr::refuse(WHAT, &format!("key.mismatch: {e}")))
+            return Ok(refuse(WHAT, &format!("key.mismatch: {e}")))
         }
         Err(e) => return Err(e.into()),
     };
@@ -448,7 +449,8 @@ fn build(args: &PfxBuildArgs) -> anyhow::Result<Exit> {
         Item::Pfx(p) => Some(p.summary.clone()),
         _ => None,
     });
-    let (input, failed) = crate::diag::check_input(vec![(out_name.clone(), parsed)]);
+    let read = bars_diagnose::files::inputs(vec![(out_name.clone(), parsed)]);
+    let (input, failed) = (read.input, read.unreadable);
     let check = bars_checks::analyse(&input, &opts);
     let Some(summary) = summary.filter(|_| !failed) else {
         anyhow::bail!("the PFX just built cannot be read back (a bug: please report it)");
@@ -479,13 +481,7 @@ fn build(args: &PfxBuildArgs) -> anyhow::Result<Exit> {
         bars_forge::write::MODE_SECRET,
         args.force,
     ) {
-        return Ok(match e {
-            bars_forge::ForgeError::Exists(_) => super::csr::refuse(WHAT, &e.to_string()),
-            other => {
-                eprintln!("bars-certcheck: {WHAT}: {other}");
-                Exit::Usage
-            }
-        });
+        return Ok(write_failed(WHAT, e));
     }
 
     let mut text = String::new();
@@ -537,22 +533,22 @@ fn build(args: &PfxBuildArgs) -> anyhow::Result<Exit> {
     } else {
         text.push_str("Checked: key matches certificate and the chain is complete, but `bars-certcheck check` will report:\n");
         for f in &notes {
-            text.push_str(&crate::diag::finding_text(f));
+            text.push_str(&crate::terminal::finding_text(f));
         }
     }
     let pw_hint = match (&args.password.password_env, &args.password.password_file) {
         (Some(v), _) => format!(" --password-env {v}"),
-        (_, Some(f)) => format!(" --password-file {}", super::csr::shell_path(f)),
+        (_, Some(f)) => format!(" --password-file {}", shell_path(f)),
         _ => String::new(),
     };
     let ca_hint: String = args
         .ca
         .iter()
-        .map(|c| format!(" --ca {}", super::csr::shell_path(Path::new(c))))
+        .map(|c| format!(" --ca {}", shell_path(Path::new(c))))
         .collect();
     text.push_str(&format!(
         "Check it:  bars-certcheck check {}{pw_hint}{ca_hint}\n",
-        super::csr::shell_path(&args.out)
+        shell_path(&args.out)
     ));
     crate::output::print(&text)?;
     Ok(Exit::Ok)

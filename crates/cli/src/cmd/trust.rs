@@ -1,15 +1,14 @@
 //! `trust lint FILE --env int|prod`: is a Receiver's client-CA file right for its
 //! environment?
 
-use crate::args::{ColorChoice, FailOn, ReportFormat};
-use crate::diag;
+use crate::args::{environment_of, ColorChoice, FailOn, ReportFormat};
 use crate::exit::Exit;
 use crate::input::read_all;
 use crate::password::Passwords;
-use bars_checks::{Options, Source};
-use bars_nhs::Environment;
+use bars_checks::Source;
+use bars_nhs::{EnvChoice, Environment};
 use bars_report::diag::{CertView, Report};
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
 /// The `trust` subcommands.
@@ -31,22 +30,6 @@ not be read or a usage error.")]
     Lint(TrustLintArgs),
 }
 
-/// The environment a Receiver serves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum NhsEnv {
-    Int,
-    Prod,
-}
-
-impl From<NhsEnv> for Environment {
-    fn from(e: NhsEnv) -> Self {
-        match e {
-            NhsEnv::Int => Environment::Int,
-            NhsEnv::Prod => Environment::Prod,
-        }
-    }
-}
-
 /// Arguments of `trust lint`.
 #[derive(Debug, Args)]
 pub struct TrustLintArgs {
@@ -55,8 +38,8 @@ pub struct TrustLintArgs {
     pub file: PathBuf,
 
     /// The Receiver's environment.
-    #[arg(long, value_enum)]
-    pub env: NhsEnv,
+    #[arg(long, value_parser = environment_of(&["int", "prod"]))]
+    pub env: Environment,
 
     /// CA certificates the file must also hold, for an environment: `int:FILE`,
     /// `prod:FILE` or `FILE` (a private test hierarchy). Repeatable.
@@ -91,13 +74,9 @@ pub fn run(command: TrustCommand) -> anyhow::Result<Exit> {
 }
 
 fn lint(args: TrustLintArgs) -> anyhow::Result<Exit> {
-    let env: Environment = args.env.into();
-    let now = super::now_or(args.at);
+    let env = args.env;
     let diag_args = crate::args::DiagArgs {
-        env: match args.env {
-            NhsEnv::Int => crate::args::EnvArg::Int,
-            NhsEnv::Prod => crate::args::EnvArg::Prod,
-        },
+        env: EnvChoice::Forced(env),
         ca: args.ca.clone(),
         no_embedded_ca: args.no_embedded_ca,
         expect_fqdn: None,
@@ -105,7 +84,8 @@ fn lint(args: TrustLintArgs) -> anyhow::Result<Exit> {
         fail_on: args.fail_on,
         at: args.at,
     };
-    let opts: Options = diag::options(&diag_args, now, bars_checks::Usage::Server)?;
+    let judge = crate::setup::judge(&diag_args, bars_checks::Usage::Server)?;
+    let (now, opts) = (judge.at, judge.file_options());
     let (parsed, read_failed) = read_all(&[&args.file], &Passwords::default())?;
     let name = args.file.display().to_string();
     let certs: Vec<_> = parsed
@@ -132,29 +112,31 @@ fn lint(args: TrustLintArgs) -> anyhow::Result<Exit> {
     let report = Report {
         command: "trust lint",
         target: name.clone(),
-        environment: env.as_str().to_string(),
-        environment_source: "forced",
+        environment: Some(env),
+        environment_source: bars_checks::EnvSource::Forced,
         certificates: lint
             .certificates
             .iter()
             .map(|(c, s, role)| CertView {
                 source: s.to_string(),
-                role,
+                role: *role,
                 summary: c.summary(),
             })
             .collect(),
         chains: Vec::new(),
         tls: None,
-        findings: lint.findings.iter().map(diag::finding_view).collect(),
+        findings: lint.findings.clone(),
         notes: Vec::new(),
-        verdict: bars_checks::verdict(&lint.findings, fail_on).as_str(),
+        verdict: bars_checks::verdict(&lint.findings, fail_on),
         now,
+        audit: None,
+        error: None,
     };
     let out = crate::args::ReportArgs {
         format: args.format,
         color: args.color,
     };
-    let mut text = diag::render(&report, &out, std::slice::from_ref(&name));
+    let mut text = crate::render::render(&report, &out, std::slice::from_ref(&name));
     if !notes.is_empty() {
         text.push('\n');
         for n in notes {

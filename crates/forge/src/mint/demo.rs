@@ -1,8 +1,9 @@
-//! An in-memory INT-like test PKI for `bars-certcheck demo` and for TLS tests.
+//! An in-memory INT-like TEST PKI for `bars-certcheck demo`, and the client certificates
+//! `--mtls-audit` presents.
 
-use crate::keys::{self, KeyKind};
-use crate::pki::{serial_for, Hierarchy, HierarchySpec, LeafSpec, Validity};
-use crate::Result;
+use super::keys::{self, KeyKind};
+use super::pki::{serial_for, Hierarchy, HierarchySpec, LeafSpec, Validity};
+use super::Result;
 use rcgen::{Certificate, KeyPair};
 use time::{Duration, OffsetDateTime};
 
@@ -149,25 +150,36 @@ pub struct AuditIdentity {
     pub key_pkcs8: Vec<u8>,
 }
 
+/// A throwaway self-signed client certificate (P-256, `bars-certcheck-audit.invalid`)
+/// made for this run: what a Receiver must refuse.
+pub fn throwaway_identity() -> Result<AuditIdentity> {
+    let ck = rcgen::generate_simple_self_signed(vec!["bars-certcheck-audit.invalid".to_string()])?;
+    Ok(AuditIdentity {
+        label: "a throwaway self-signed certificate".into(),
+        chain: vec![ck.cert.der().to_vec()],
+        key_pkcs8: ck.signing_key.serialize_der(),
+    })
+}
+
 /// The committed TEST hierarchy of `env` (`"INT"` or `"PROD"`): the CAs of
 /// `fixtures/pki/{int,prod}/` rebuilt from their committed keys, byte for byte (RSA
 /// signing is deterministic). Its keys are test keys, published on purpose.
 pub fn fixture_hierarchy(env: &str) -> Result<Hierarchy> {
     let (root, subca) = if env.eq_ignore_ascii_case("PROD") {
         (
-            include_str!("../../../fixtures/pki/keys/prod-root.pem"),
-            include_str!("../../../fixtures/pki/keys/prod-subca.pem"),
+            include_str!("../../../../fixtures/pki/keys/prod-root.pem"),
+            include_str!("../../../../fixtures/pki/keys/prod-subca.pem"),
         )
     } else {
         (
-            include_str!("../../../fixtures/pki/keys/int-root.pem"),
-            include_str!("../../../fixtures/pki/keys/int-subca.pem"),
+            include_str!("../../../../fixtures/pki/keys/int-root.pem"),
+            include_str!("../../../../fixtures/pki/keys/int-subca.pem"),
         )
     };
     Hierarchy::new(
         &HierarchySpec::test(&env.to_uppercase())?,
-        keys::from_pem(root)?,
-        keys::from_pem(subca)?,
+        keys::from_pem(root, "the committed TEST root key")?,
+        keys::from_pem(subca, "the committed TEST sub-CA key")?,
     )
 }
 
