@@ -12,8 +12,9 @@ RUNS=${RUNS:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-cargo build --release --locked -q -p bars-certcheck
-bin=target/release/bars-certcheck
+# BIN=path compares another build (e.g. the one before a change) in the same way.
+[ -n "${BIN:-}" ] || cargo build --release --locked -q -p bars-certcheck
+bin=${BIN:-target/release/bars-certcheck}
 
 # The bundle: the system CA certificates repeated until N certificates.
 src=/etc/ssl/certs/ca-certificates.crt

@@ -18,6 +18,7 @@ mod install;
 mod matching;
 mod nginx;
 mod onboard;
+mod pipeline;
 mod probe;
 mod revocation;
 mod scan;

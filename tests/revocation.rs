@@ -3,14 +3,13 @@
 //! small HTTP server thread that counts what it is asked. Every URL is on 127.0.0.1;
 //! proxies are turned off for every run.
 
-#[path = "../crates/revocation/src/testsupport.rs"]
-mod testsupport;
-
 use crate::schema::assert_valid;
 use crate::util::{run_with, Run};
+use bars_testsupport::ca::{
+    self as testsupport, free_port, urls_ext, Ca, OcspResponder, Peer, Reply,
+};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use testsupport::{free_port, urls_ext, Ca, OcspResponder, Peer, Reply};
 
 /// The test PKI: root → sub-CA → leaves, each leaf naming its own CRL / OCSP / AIA URLs.
 struct Pki {

@@ -26,8 +26,8 @@ pub enum DiagnoseError {
         /// Why it cannot be used.
         why: String,
     },
-    /// The proxy URL cannot be used.
-    #[error("--proxy: {0}")]
+    /// The proxy URL cannot be used (the reason is the source).
+    #[error("--proxy")]
     Proxy(#[from] bars_net::ProxyError),
     /// The target is not `HOST[:PORT]` or an `https://` URL.
     #[error(transparent)]

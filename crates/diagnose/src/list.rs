@@ -351,7 +351,10 @@ impl LineCursor {
                 }
                 Some(b'\r') => pos += 1,
                 Some(b'#') if at_line_start(pos) => {
-                    match b.get(pos..).and_then(|r| r.iter().position(|c| *c == b'\n')) {
+                    match b
+                        .get(pos..)
+                        .and_then(|r| r.iter().position(|c| *c == b'\n'))
+                    {
                         Some(n) => {
                             pos += n + 1;
                             line += 1;

@@ -257,8 +257,8 @@ fn dangling_ends(analysis: &Analysis) -> Vec<Certificate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testsupport::{cert, openssl, urls_ext, Ca, Peer, Reply};
     use bars_checks::Source;
+    use bars_testsupport::ca::{cert, openssl, urls_ext, Ca, Peer, Reply};
     use std::time::Duration;
 
     fn checker() -> Checker {

@@ -233,7 +233,7 @@ impl VerifiedCrl {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testsupport::{cert, Ca};
+    use bars_testsupport::ca::{cert, Ca};
 
     #[test]
     fn openssl_crl_revokes_with_reason_and_date() {

@@ -41,9 +41,6 @@ pub mod ocsp;
 mod outcome;
 mod util;
 
-#[cfg(test)]
-mod testsupport;
-
 pub use aia::{AiaProblem, Completion, FetchedIssuer};
 pub use cache::{default_cache_dir, ISSUER_TTL};
 pub use crl::{CrlError, CrlStatus, VerifiedCrl};

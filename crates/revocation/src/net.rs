@@ -469,7 +469,7 @@ pub fn check_stapled(der: &[u8], cert: &Certificate, issuer: &Certificate, at: i
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testsupport::{cert, urls_ext, Ca, Peer, Reply};
+    use bars_testsupport::ca::{cert, urls_ext, Ca, Peer, Reply};
     use std::time::Instant;
 
     fn opts(mode: Mode, cache: Option<PathBuf>) -> RevocationOptions {
@@ -597,7 +597,7 @@ mod tests {
         let reqf = dir.path().join("req.der");
         let respf = dir.path().join("resp.der");
         std::fs::write(&reqf, req.der()).unwrap();
-        crate::testsupport::openssl(
+        bars_testsupport::ca::openssl(
             dir.path(),
             &[
                 "ocsp",

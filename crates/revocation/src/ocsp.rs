@@ -724,7 +724,7 @@ pub fn verify_response(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testsupport::{cert, openssl, Ca};
+    use bars_testsupport::ca::{cert, openssl, Ca};
     use std::path::Path;
 
     fn now() -> i64 {
