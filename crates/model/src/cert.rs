@@ -369,7 +369,7 @@ pub(crate) fn serial_hex(raw: &[u8]) -> String {
         .iter()
         .position(|b| *b != 0)
         .unwrap_or(magnitude.len());
-    let digits = hex::encode(magnitude.get(start..).unwrap_or_default());
+    let digits = crate::lower_hex(magnitude.get(start..).unwrap_or_default());
     let digits = if digits.is_empty() {
         "00".to_string()
     } else {
@@ -469,10 +469,10 @@ fn summarise(x: &X509Certificate<'_>, der: &[u8]) -> CertSummary {
                 s.extended_key_usage = eku_list(ext.value);
             }
             (_, ParsedExtension::SubjectKeyIdentifier(k)) if s.subject_key_id.is_none() => {
-                s.subject_key_id = Some(hex::encode(k.0));
+                s.subject_key_id = Some(crate::lower_hex(k.0));
             }
             (_, ParsedExtension::AuthorityKeyIdentifier(a)) if s.authority_key_id.is_none() => {
-                s.authority_key_id = a.key_identifier.as_ref().map(|k| hex::encode(k.0));
+                s.authority_key_id = a.key_identifier.as_ref().map(|k| crate::lower_hex(k.0));
             }
             (_, ParsedExtension::AuthorityInfoAccess(aia)) => {
                 for d in &aia.accessdescs {
@@ -601,7 +601,7 @@ fn ip_text(b: &[u8]) -> String {
     } else if let Ok(v6) = <[u8; 16]>::try_from(b) {
         std::net::Ipv6Addr::from(v6).to_string()
     } else {
-        format!("#{}", hex::encode(b))
+        format!("#{}", crate::lower_hex(b))
     }
 }
 

@@ -33,7 +33,7 @@ pub use key::{KeySummary, PrivateKey};
 pub use name::{dn_to_rfc4514, name_common_names};
 pub use password::{NoPassword, PasswordProvider};
 pub use pfx::{Pfx, PfxSummary};
-pub use read::{read_bytes, read_limited, read_path, Item, Limits, Parsed};
+pub use read::{read_bytes, read_each, read_limited, read_path, Item, Limits, Parsed};
 pub use sig::{verify_signature, SignatureError};
 
 /// A PEM block with 64-column base64 and LF line ends (`-----BEGIN {label}-----`).
@@ -59,13 +59,24 @@ pub fn pem_encode(label: &str, der: &[u8]) -> String {
 
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes))
+    lower_hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes).as_ref())
 }
 
 /// Lowercase hex SHA-1 of `bytes` (fingerprints only; never used for security).
 pub fn sha1_hex(bytes: &[u8]) -> String {
-    hex::encode(aws_lc_rs::digest::digest(
-        &aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY,
-        bytes,
-    ))
+    lower_hex(
+        aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, bytes).as_ref(),
+    )
+}
+
+/// Lowercase hex of `bytes`, no separators (fingerprints, serials, key ids: every
+/// certificate of a bundle needs several, so this is one allocation and a table).
+pub fn lower_hex(bytes: &[u8]) -> String {
+    let digit = |n: u8| char::from(if n < 10 { b'0' + n } else { b'a' + (n - 10) });
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(digit(b >> 4));
+        out.push(digit(b & 0x0f));
+    }
+    out
 }

@@ -105,6 +105,9 @@ pub fn read_limited(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadErrorKi
                 limit,
             });
         }
+        // The size is known: one allocation, no copies while reading.
+        let expected = usize::try_from(meta.len().min(limit)).unwrap_or(0);
+        bytes.reserve_exact(expected.saturating_add(1));
         std::fs::File::open(path)
             .map_err(io)?
             .take(limit.saturating_add(1))
@@ -125,11 +128,29 @@ pub fn read_bytes(
     passwords: &dyn PasswordProvider,
     limits: &Limits,
 ) -> Parsed {
+    let mut items = Vec::new();
+    let errors = read_each(name, bytes, passwords, limits, &mut |item| items.push(item));
+    Parsed { items, errors }
+}
+
+/// Parses `bytes` item by item: `each` gets every item as soon as it is read, in input
+/// order (so that a caller can show and drop one certificate of a 10,000-certificate
+/// bundle before the next is read); the problems come back at the end, each naming
+/// `name`.
+pub fn read_each(
+    name: &str,
+    bytes: &[u8],
+    passwords: &dyn PasswordProvider,
+    limits: &Limits,
+    each: &mut dyn FnMut(Item),
+) -> Vec<ReadError> {
     let mut r = Reader {
         name,
         passwords,
         limits,
-        out: Parsed::default(),
+        each,
+        items: 0,
+        errors: Vec::new(),
         full: false,
     };
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -142,7 +163,7 @@ pub fn read_bytes(
     } else {
         r.der(bytes);
     }
-    r.out
+    r.errors
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -194,23 +215,27 @@ struct Reader<'a> {
     name: &'a str,
     passwords: &'a dyn PasswordProvider,
     limits: &'a Limits,
-    out: Parsed,
+    /// Where each item goes.
+    each: &'a mut dyn FnMut(Item),
+    /// Items given so far.
+    items: usize,
+    errors: Vec<ReadError>,
     full: bool,
 }
 
 impl Reader<'_> {
     fn error(&mut self, kind: ReadErrorKind) {
-        if self.out.errors.len() >= MAX_ERRORS {
+        if self.errors.len() >= MAX_ERRORS {
             if !self.full {
                 self.full = true;
-                self.out.errors.push(ReadError::new(
+                self.errors.push(ReadError::new(
                     self.name,
                     ReadErrorKind::TooManyProblems { limit: MAX_ERRORS },
                 ));
             }
             return;
         }
-        self.out.errors.push(ReadError::new(self.name, kind));
+        self.errors.push(ReadError::new(self.name, kind));
     }
 
     fn block_error(&mut self, block: usize, kind: ReadErrorKind) {
@@ -230,7 +255,7 @@ impl Reader<'_> {
 
     /// Adds an item unless the limit is reached (then says so, once).
     fn push(&mut self, item: Item) -> bool {
-        if self.out.items.len() >= self.limits.max_items {
+        if self.items >= self.limits.max_items {
             if !self.full {
                 self.full = true;
                 let limit = self.limits.max_items;
@@ -238,7 +263,8 @@ impl Reader<'_> {
             }
             return false;
         }
-        self.out.items.push(item);
+        self.items += 1;
+        (self.each)(item);
         true
     }
 

@@ -1,21 +1,29 @@
-//! `inspect`: everything in each input, as text or JSON.
+//! `inspect`: everything in each input, as text or JSON, written as it is read: each
+//! certificate is shown (or serialised) and dropped before the next is parsed, so a bundle
+//! of 10,000 certificates costs the memory of one (and of the input itself).
+//!
+//! Feed an [`Inspector`] ([`TextInspector`] or [`JsonInspector`]) with each input's
+//! items in order (`bars_model::read_each` gives them one by one), then its problems.
 
-use crate::json::{CertJson, Envelope};
+use crate::json::CertJson;
 use crate::style::Style;
 use crate::tree::{links, Link};
 use bars_model::{CertSummary, Certificate, Csr, Item, PrivateKey, ReadError};
 use serde::Serialize;
 use std::fmt::Write;
+use std::io;
 
-/// What was read from one input.
-#[derive(Debug)]
-pub struct InspectedInput {
-    /// The input's name as the user wrote it.
-    pub name: String,
-    /// Items found, in input order.
-    pub items: Vec<Item>,
-    /// Problems met (the CLI also prints these on stderr).
-    pub errors: Vec<ReadError>,
+/// Something that shows inputs as they are read.
+pub trait Inspector {
+    /// A new input begins.
+    fn input(&mut self, name: &str);
+    /// The next item of the current input.
+    fn item(&mut self, item: Item);
+    /// The current input ends, with these problems.
+    fn end_input(&mut self, errors: &[ReadError]);
+    /// Every input was given: writes what remains and reports the first write error
+    /// (writing stops at the first one).
+    fn finish(self) -> io::Result<()>;
 }
 
 /// Most certificates in one input for which the issuance tree is drawn: every link costs
@@ -57,104 +65,185 @@ fn plural(n: i64) -> &'static str {
     }
 }
 
-/// Renders the inspected inputs as human-readable text.
-pub fn render_text(inputs: &[InspectedInput], now: i64, style: &Style) -> String {
-    let mut out = String::new();
-    let mut index = 0usize;
-    for input in inputs {
-        let certs = certificates_of(&input.items);
-        let _ = writeln!(
+/// The text view, for a terminal: per input a heading, each certificate as it comes, the
+/// issuance tree (inputs of up to [`TREE_LIMIT`] certificates), CSRs, keys and PKCS#12
+/// archives, the problems, and what the input held.
+pub struct TextInspector<'s, W: io::Write> {
+    out: W,
+    error: Option<io::Error>,
+    buf: String,
+    now: i64,
+    style: &'s Style,
+    /// Index of the next certificate, across inputs.
+    index: usize,
+    current: Current,
+}
+
+/// What the text view keeps of the input being read.
+#[derive(Default)]
+struct Current {
+    /// Index of the input's first certificate.
+    base: usize,
+    /// The input's certificates, while there are few enough for the tree.
+    certs: Vec<Certificate>,
+    certificates: usize,
+    csrs: usize,
+    keys: usize,
+    pfx: usize,
+    /// What is shown after the certificates (CSRs, keys, PKCS#12 summaries).
+    after: String,
+}
+
+impl<'s, W: io::Write> TextInspector<'s, W> {
+    /// Writes to `out`; validity is judged at `now`.
+    pub fn new(out: W, now: i64, style: &'s Style) -> Self {
+        TextInspector {
             out,
-            "{}",
-            style.heading(&format!("{}: {}", input.name, describe_items(&input.items)))
-        );
-        for (i, cert) in certs.iter().enumerate() {
-            let s = cert.summary();
-            let _ = writeln!(
-                out,
-                "\n  {} {}  ({})",
-                style.bold(&format!("[{}]", index + i)),
-                style.bold(&s.subject),
-                crate::diag::role_name(role(s))
-            );
-            write_cert(&mut out, s, now, style);
+            error: None,
+            buf: String::new(),
+            now,
+            style,
+            index: 0,
+            current: Current::default(),
         }
-        if certs.len() > TREE_LIMIT {
-            let _ = writeln!(
-                out,
-                "\n  {} not drawn for {} certificates (more than {TREE_LIMIT})",
-                style.bold("Issuance tree:"),
-                certs.len()
-            );
-        } else if certs.len() > 1 {
-            let link_list = links(&certs);
-            let _ = writeln!(out, "\n  {}", style.bold("Issuance tree"));
-            write_tree(&mut out, &certs, &link_list, index, style);
-        }
-        index += certs.len();
-        for item in &input.items {
-            match item {
-                Item::Csr(csr) => write_csr(&mut out, csr, style),
-                Item::Key(key) => write_key(&mut out, key, style),
-                Item::Pfx(pfx) => {
-                    let p = &pfx.summary;
-                    let _ = writeln!(out, "\n  {}", style.bold("PKCS#12 archive"));
-                    field(&mut out, "Encryption", &p.encryption);
-                    if let Some(mac) = &p.mac {
-                        field(&mut out, "MAC", mac);
-                    }
-                    field(
-                        &mut out,
-                        "Holds",
-                        &format!(
-                            "{} certificate{}, {} private key{}",
-                            p.certificate_count,
-                            plural(count(p.certificate_count)),
-                            p.key_count,
-                            plural(count(p.key_count))
-                        ),
-                    );
-                    if let Some(m) = p.key_matches_certificate {
-                        let text = if m {
-                            style.good("yes: the key belongs to the certificate")
-                        } else {
-                            style.bad("NO: the key does not belong to the certificate")
-                        };
-                        field(&mut out, "Key matches", &text);
-                    }
-                    for key in &pfx.keys {
-                        write_key(&mut out, key, style);
-                    }
-                }
-                Item::Certificate(_) => {}
+    }
+
+    fn flush_buf(&mut self) {
+        if self.error.is_none() {
+            if let Err(e) = self.out.write_all(self.buf.as_bytes()) {
+                self.error = Some(e);
             }
         }
-        for e in &input.errors {
-            let _ = writeln!(out, "\n  {} {}", style.bad("error:"), e.kind);
-        }
-        out.push('\n');
+        self.buf.clear();
     }
-    out
+
+    fn certificate(&mut self, cert: Certificate) {
+        let s = cert.summary();
+        let _ = writeln!(
+            self.buf,
+            "\n  {} {}  ({})",
+            self.style.bold(&format!("[{}]", self.index)),
+            self.style.bold(&s.subject),
+            crate::diag::role_name(role(s))
+        );
+        write_cert(&mut self.buf, s, self.now, self.style);
+        self.index += 1;
+        self.current.certificates += 1;
+        if self.current.certs.len() < TREE_LIMIT + 1 {
+            self.current.certs.push(cert);
+        }
+        if self.current.certs.len() > TREE_LIMIT {
+            // Too many for a tree: keep none of them.
+            self.current.certs = Vec::new();
+            self.current.certs.reserve_exact(0);
+        }
+        self.flush_buf();
+    }
+}
+
+impl<W: io::Write> Inspector for TextInspector<'_, W> {
+    fn input(&mut self, name: &str) {
+        self.current = Current {
+            base: self.index,
+            ..Current::default()
+        };
+        let _ = writeln!(self.buf, "{}", self.style.heading(name));
+        self.flush_buf();
+    }
+
+    fn item(&mut self, item: Item) {
+        let style = self.style;
+        match item {
+            Item::Certificate(c) => self.certificate(c),
+            Item::Csr(csr) => {
+                self.current.csrs += 1;
+                write_csr(&mut self.current.after, &csr, style);
+            }
+            Item::Key(key) => {
+                self.current.keys += 1;
+                write_key(&mut self.current.after, &key, style);
+            }
+            Item::Pfx(pfx) => {
+                self.current.pfx += 1;
+                write_pfx(&mut self.current.after, &pfx, style);
+                for c in pfx.certificates {
+                    self.certificate(c);
+                }
+            }
+        }
+    }
+
+    fn end_input(&mut self, errors: &[ReadError]) {
+        let style = self.style;
+        let cur = std::mem::take(&mut self.current);
+        if cur.certificates > TREE_LIMIT {
+            let _ = writeln!(
+                self.buf,
+                "\n  {} not drawn for {} certificates (more than {TREE_LIMIT})",
+                style.bold("Issuance tree:"),
+                cur.certificates
+            );
+        } else if cur.certs.len() > 1 {
+            let certs: Vec<&Certificate> = cur.certs.iter().collect();
+            let link_list = links(&certs);
+            let _ = writeln!(self.buf, "\n  {}", style.bold("Issuance tree"));
+            write_tree(&mut self.buf, &certs, &link_list, cur.base, style);
+        }
+        self.buf.push_str(&cur.after);
+        for e in errors {
+            let _ = writeln!(self.buf, "\n  {} {}", style.bad("error:"), e.kind);
+        }
+        let held = describe_counts(cur.certificates, cur.csrs, cur.keys, cur.pfx);
+        let _ = writeln!(self.buf, "\n  {}\n", style.dim(&format!("Held: {held}")));
+        self.flush_buf();
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.out.flush()
+    }
+}
+
+fn write_pfx(out: &mut String, pfx: &bars_model::Pfx, style: &Style) {
+    let p = &pfx.summary;
+    let _ = writeln!(out, "\n  {}", style.bold("PKCS#12 archive"));
+    field(out, "Encryption", &p.encryption);
+    if let Some(mac) = &p.mac {
+        field(out, "MAC", mac);
+    }
+    field(
+        out,
+        "Holds",
+        &format!(
+            "{} certificate{}, {} private key{}",
+            p.certificate_count,
+            plural(count(p.certificate_count)),
+            p.key_count,
+            plural(count(p.key_count))
+        ),
+    );
+    if let Some(m) = p.key_matches_certificate {
+        let text = if m {
+            style.good("yes: the key belongs to the certificate")
+        } else {
+            style.bad("NO: the key does not belong to the certificate")
+        };
+        field(out, "Key matches", &text);
+    }
+    for key in &pfx.keys {
+        write_key(out, key, style);
+    }
 }
 
 fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// "3 certificates, 1 key" style summary of a file's items.
-fn describe_items(items: &[Item]) -> String {
-    let (mut c, mut r, mut k, mut p) = (0usize, 0usize, 0usize, 0usize);
-    for item in items {
-        match item {
-            Item::Certificate(_) => c += 1,
-            Item::Csr(_) => r += 1,
-            Item::Key(_) => k += 1,
-            Item::Pfx(x) => {
-                p += 1;
-                c += x.certificates.len();
-            }
-        }
-    }
+/// "3 certificates, 1 CSR" style summary of what an input held (PKCS#12 contents counted
+/// among the certificates).
+fn describe_counts(c: usize, r: usize, k: usize, p: usize) -> String {
     let mut parts = Vec::new();
     for (n, one, many) in [
         (c, "certificate", "certificates"),
@@ -175,27 +264,30 @@ fn describe_items(items: &[Item]) -> String {
     }
 }
 
-/// Every certificate of the input, PFX contents included, in order.
-fn certificates_of(items: &[Item]) -> Vec<&Certificate> {
-    let mut v = Vec::new();
-    for item in items {
-        match item {
-            Item::Certificate(c) => v.push(c),
-            Item::Pfx(p) => v.extend(p.certificates.iter()),
-            _ => {}
-        }
-    }
-    v
-}
-
+/// `      Label:              value` (the label and its colon padded to 20 columns).
 fn field(out: &mut String, label: &str, value: &str) {
-    let _ = writeln!(out, "      {:<20}{}", format!("{label}:"), value);
+    out.push_str("      ");
+    out.push_str(label);
+    out.push(':');
+    for _ in label.chars().count() + 1..20 {
+        out.push(' ');
+    }
+    out.push_str(value);
+    out.push('\n');
 }
 
+/// A field listing `values`, comma-separated; nothing when there are none.
 fn list_field(out: &mut String, label: &str, values: &[String]) {
-    if !values.is_empty() {
-        field(out, label, &values.join(", "));
+    let Some((first, rest)) = values.split_first() else {
+        return;
+    };
+    field(out, label, first);
+    out.pop();
+    for v in rest {
+        out.push_str(", ");
+        out.push_str(v);
     }
+    out.push('\n');
 }
 
 fn write_cert(out: &mut String, s: &CertSummary, now: i64, style: &Style) {
@@ -409,29 +501,16 @@ fn write_key(out: &mut String, key: &PrivateKey, style: &Style) {
     }
 }
 
-/// The JSON document for `inspect`.
-#[derive(Serialize)]
-struct InspectJson<'a> {
-    #[serde(flatten)]
-    envelope: Envelope<'a>,
-    inputs: Vec<&'a str>,
-    certificates: Vec<CertJson<'a>>,
-    csrs: Vec<SourcedJson<'a, bars_model::CsrSummary>>,
-    keys: Vec<SourcedJson<'a, bars_model::KeySummary>>,
-    pfx: Vec<PfxJson<'a>>,
-    errors: Vec<ErrorJson>,
-}
-
 #[derive(Serialize)]
 struct SourcedJson<'a, T: Serialize> {
-    source: String,
+    source: &'a str,
     #[serde(flatten)]
     summary: &'a T,
 }
 
 #[derive(Serialize)]
 struct PfxJson<'a> {
-    source: String,
+    source: &'a str,
     #[serde(flatten)]
     summary: &'a bars_model::PfxSummary,
     certificates: Vec<usize>,
@@ -447,63 +526,178 @@ pub struct ErrorJson {
     pub message: String,
 }
 
-/// Renders the inspected inputs as the JSON document (pretty-printed, newline-terminated).
-pub fn render_json(inputs: &[InspectedInput]) -> String {
-    let mut doc = InspectJson {
-        envelope: Envelope::new("inspect"),
-        inputs: inputs.iter().map(|i| i.name.as_str()).collect(),
-        certificates: Vec::new(),
-        csrs: Vec::new(),
-        keys: Vec::new(),
-        pfx: Vec::new(),
-        errors: Vec::new(),
-    };
-    for input in inputs {
-        let source = format!("file:{}", input.name);
-        let certs = certificates_of(&input.items);
-        let base = doc.certificates.len();
-        for (i, cert) in certs.iter().enumerate() {
-            let s = cert.summary();
-            doc.certificates.push(CertJson {
-                index: base + i,
-                source: source.clone(),
-                role: Some(role(s)),
-                summary: s,
-            });
+/// The JSON document, streamed: `{ "schema", "command": "inspect", "inputs",
+/// "certificates": [ … written one by one … ], "csrs", "keys", "pfx", "errors" }`.
+/// An input's certificates come first, then those of its PKCS#12 archives.
+pub struct JsonInspector<W: io::Write> {
+    out: W,
+    error: Option<io::Error>,
+    source: String,
+    /// Certificates written so far (the next one's index).
+    written: usize,
+    /// The current input's PKCS#12 archives, whose certificates follow its own.
+    pending_pfx: Vec<bars_model::Pfx>,
+    /// Reused buffers for one certificate's JSON.
+    scratch: Vec<u8>,
+    padded: Vec<u8>,
+    /// The rest of the document, serialised as it comes.
+    csrs: Vec<String>,
+    keys: Vec<String>,
+    pfx: Vec<String>,
+    errors: Vec<ErrorJson>,
+}
+
+/// `value` as pretty JSON indented to sit at `depth` inside the document.
+fn nested<T: Serialize>(value: &T, depth: usize) -> String {
+    let text = serde_json::to_string_pretty(value)
+        .unwrap_or_else(|e| serde_json::Value::String(format!("unserialisable: {e}")).to_string());
+    let pad = "  ".repeat(depth);
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
         }
-        let mut pfx_base = base
-            + input
-                .items
-                .iter()
-                .filter(|i| matches!(i, Item::Certificate(_)))
-                .count();
-        for item in &input.items {
-            match item {
-                Item::Csr(c) => doc.csrs.push(SourcedJson {
-                    source: source.clone(),
-                    summary: &c.summary,
-                }),
-                Item::Key(k) => doc.keys.push(SourcedJson {
-                    source: source.clone(),
-                    summary: &k.summary,
-                }),
-                Item::Pfx(p) => {
-                    let n = p.certificates.len();
-                    doc.pfx.push(PfxJson {
-                        source: source.clone(),
-                        summary: &p.summary,
-                        certificates: (pfx_base..pfx_base + n).collect(),
-                        keys: p.keys.iter().map(|k| &k.summary).collect(),
-                    });
-                    pfx_base += n;
-                }
-                Item::Certificate(_) => {}
+        out.push_str(&pad);
+        out.push_str(line);
+    }
+    out
+}
+
+impl<W: io::Write> JsonInspector<W> {
+    /// Starts the document for these inputs on `out`.
+    pub fn new(mut out: W, inputs: &[String]) -> Self {
+        let head = format!(
+            "{{\n  \"schema\": {},\n  \"command\": \"inspect\",\n  \"inputs\": {},\n  \"certificates\": [",
+            nested(&crate::json::SCHEMA, 0),
+            nested(&inputs, 1).trim_start()
+        );
+        let error = out.write_all(head.as_bytes()).err();
+        JsonInspector {
+            out,
+            error,
+            source: String::new(),
+            written: 0,
+            pending_pfx: Vec::new(),
+            scratch: Vec::new(),
+            padded: Vec::new(),
+            csrs: Vec::new(),
+            keys: Vec::new(),
+            pfx: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn write(&mut self, text: &str) {
+        if self.error.is_none() {
+            if let Err(e) = self.out.write_all(text.as_bytes()) {
+                self.error = Some(e);
             }
         }
-        doc.errors.extend(input.errors.iter().map(|e| ErrorJson {
+    }
+
+    fn certificate(&mut self, c: &Certificate) {
+        let s = c.summary();
+        let item = CertJson {
+            index: self.written,
+            source: self.source.clone(),
+            role: Some(role(s)),
+            summary: s,
+        };
+        let sep = if self.written == 0 { "\n" } else { ",\n" };
+        self.write(sep);
+        // Pretty JSON nested two levels down: serialised into a reused buffer, then
+        // written line by line with the indentation in front.
+        self.scratch.clear();
+        if let Err(e) = serde_json::to_writer_pretty(&mut self.scratch, &item) {
+            self.error.get_or_insert(e.into());
+        }
+        self.padded.clear();
+        for (i, line) in self.scratch.split(|b| *b == b'\n').enumerate() {
+            if i > 0 {
+                self.padded.push(b'\n');
+            }
+            self.padded.extend_from_slice(b"    ");
+            self.padded.extend_from_slice(line);
+        }
+        if self.error.is_none() {
+            if let Err(e) = self.out.write_all(&self.padded) {
+                self.error = Some(e);
+            }
+        }
+        self.written += 1;
+    }
+}
+
+impl<W: io::Write> Inspector for JsonInspector<W> {
+    fn input(&mut self, name: &str) {
+        self.source = format!("file:{name}");
+    }
+
+    fn item(&mut self, item: Item) {
+        let source = self.source.clone();
+        match item {
+            Item::Certificate(c) => self.certificate(&c),
+            Item::Csr(c) => self.csrs.push(nested(
+                &SourcedJson {
+                    source: &source,
+                    summary: &c.summary,
+                },
+                2,
+            )),
+            Item::Key(k) => self.keys.push(nested(
+                &SourcedJson {
+                    source: &source,
+                    summary: &k.summary,
+                },
+                2,
+            )),
+            Item::Pfx(p) => self.pending_pfx.push(p),
+        }
+    }
+
+    fn end_input(&mut self, errors: &[ReadError]) {
+        let source = self.source.clone();
+        for p in std::mem::take(&mut self.pending_pfx) {
+            let first = self.written;
+            for c in &p.certificates {
+                self.certificate(c);
+            }
+            self.pfx.push(nested(
+                &PfxJson {
+                    source: &source,
+                    summary: &p.summary,
+                    certificates: (first..self.written).collect(),
+                    keys: p.keys.iter().map(|k| &k.summary).collect(),
+                },
+                2,
+            ));
+        }
+        self.errors.extend(errors.iter().map(|e| ErrorJson {
             source: e.source_name.clone(),
             message: e.kind.to_string(),
         }));
     }
-    crate::json::to_string(&doc)
+
+    fn finish(mut self) -> io::Result<()> {
+        let close = if self.written == 0 { "]" } else { "\n  ]" };
+        self.write(close);
+        for (key, items) in [
+            ("csrs", std::mem::take(&mut self.csrs)),
+            ("keys", std::mem::take(&mut self.keys)),
+            ("pfx", std::mem::take(&mut self.pfx)),
+        ] {
+            let body = if items.is_empty() {
+                "[]".to_string()
+            } else {
+                format!("[\n{}\n  ]", items.join(",\n"))
+            };
+            self.write(&format!(",\n  \"{key}\": {body}"));
+        }
+        let errors = nested(&self.errors, 1);
+        self.write(&format!(",\n  \"errors\": {}\n}}\n", errors.trim_start()));
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.out.flush()
+    }
 }
