@@ -29,25 +29,14 @@ pub fn load(
     let mut out = Vec::new();
     for arg in args {
         let (tag, path) = split_ca_arg(arg);
-        let parsed =
-            bars_model::read_path(std::path::Path::new(path), &bars_model::NoPassword, limits);
-        if let Some(e) = parsed.errors.first() {
-            return Err(DiagnoseError::Ca(e.to_string()));
-        }
-        let before = out.len();
-        for cert in parsed.certificates() {
-            out.push(ExtraCa {
-                env: tag.or(forced),
-                cert: cert.clone(),
-                path: path.to_string(),
-                source: None,
-            });
-        }
-        if out.len() == before {
-            return Err(DiagnoseError::Ca(format!(
-                "{path}: no certificate in the file"
-            )));
-        }
+        let certs = bars_model::certificates_in(std::path::Path::new(path), limits)
+            .map_err(|e| DiagnoseError::Ca(e.to_string()))?;
+        out.extend(certs.into_iter().map(|cert| ExtraCa {
+            env: tag.or(forced),
+            cert,
+            path: path.to_string(),
+            source: None,
+        }));
     }
     Ok(out)
 }

@@ -3,8 +3,9 @@
 
 use crate::judge::Judge;
 use crate::online::Online;
-use bars_checks::{Analysis, CheckInput, Source};
-use bars_model::{Item, Parsed, ReadErrorKind};
+use bars_checks::{Analysis, CheckInput, Finding, Options, Source};
+use bars_model::{Item, Limits, Parsed, PasswordProvider, ReadError, ReadErrorKind};
+use bars_nhs::Environment;
 
 /// What the files gave, and whether one of them could not be read.
 #[derive(Debug, Default)]
@@ -70,4 +71,48 @@ pub async fn diagnose_files(input: &CheckInput, judge: &Judge, online: &Online) 
     let mut opts = judge.file_options();
     let (analysis, notes) = online.analyse(input, &mut opts, None).await;
     FilesDiagnosis { analysis, notes }
+}
+
+/// What the tool just made, read back as `check` reads files.
+#[derive(Debug)]
+pub struct Made {
+    /// CSRs read back.
+    pub csrs: usize,
+    /// Keys read back.
+    pub keys: usize,
+    /// What `check` will report about them.
+    pub findings: Vec<Finding>,
+}
+
+/// Reads artefacts the tool just made (`csr new`: the request and the key, each with the
+/// file name it will have) back and analyses them at `at` as `check` would; `env` keeps
+/// the environment of a name made against the rules (`--force`), else it is decided from
+/// the name as `check` decides it.
+pub fn check_made(
+    made: &[(String, &[u8])],
+    passwords: &dyn PasswordProvider,
+    env: Option<Environment>,
+    at: i64,
+) -> Result<Made, ReadError> {
+    let mut input = CheckInput::default();
+    for (name, bytes) in made {
+        let parsed = bars_model::read_bytes(name, bytes, passwords, &Limits::default());
+        if let Some(e) = parsed.errors.into_iter().next() {
+            return Err(e);
+        }
+        for item in parsed.items {
+            match item {
+                Item::Csr(c) => input.csrs.push((c, Source::File(name.clone()))),
+                Item::Key(k) => input.keys.push((k, Source::File(name.clone()))),
+                _ => {}
+            }
+        }
+    }
+    let mut opts = Options::new(at);
+    opts.env = env;
+    Ok(Made {
+        csrs: input.csrs.len(),
+        keys: input.keys.len(),
+        findings: bars_checks::analyse(&input, &opts).findings,
+    })
 }

@@ -20,6 +20,7 @@ pub mod identity;
 pub mod judge;
 pub mod list;
 pub mod online;
+pub mod pfx;
 pub mod report;
 pub mod scan;
 

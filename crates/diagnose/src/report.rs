@@ -56,6 +56,39 @@ pub fn report<'a>(
     }
 }
 
+/// The report of `trust lint` over the client-CA file `target` for a Receiver of `env`.
+pub fn trust_report(
+    lint: &bars_checks::trust_lint::TrustReport,
+    target: String,
+    env: bars_nhs::Environment,
+    fail_on: Severity,
+    now: i64,
+) -> Report<'_> {
+    Report {
+        command: "trust lint",
+        target,
+        environment: Some(env),
+        environment_source: bars_checks::EnvSource::Forced,
+        certificates: lint
+            .certificates
+            .iter()
+            .map(|(c, s, role)| CertView {
+                source: s.to_string(),
+                role: *role,
+                summary: c.summary(),
+            })
+            .collect(),
+        chains: Vec::new(),
+        tls: None,
+        findings: lint.findings.clone(),
+        notes: Vec::new(),
+        verdict: bars_checks::verdict(&lint.findings, fail_on),
+        now,
+        audit: None,
+        error: None,
+    }
+}
+
 /// The probe document of one endpoint: the chain's report with its TLS facts and audit,
 /// or, with no chain, empty certificates, `chain` and `tls` null, an `error` object and
 /// verdict `fail`.

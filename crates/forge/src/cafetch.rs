@@ -56,36 +56,6 @@ pub struct Accepted {
     pub loud_warning: Option<String>,
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-fn pem_cert(der: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut b64 = String::new();
-    for c in der.chunks(3) {
-        let n = c
-            .iter()
-            .enumerate()
-            .fold(0u32, |a, (i, &x)| a | (u32::from(x) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= c.len() {
-                let idx = ((n >> (18 - 6 * i)) & 63) as usize;
-                b64.push(char::from(*T.get(idx).unwrap_or(&b'A')));
-            } else {
-                b64.push('=');
-            }
-        }
-    }
-    let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
-    for line in b64.as_bytes().chunks(64) {
-        out.push_str(&String::from_utf8_lossy(line));
-        out.push('\n');
-    }
-    out.push_str("-----END CERTIFICATE-----\n");
-    out
-}
-
 fn to_der(bytes: &[u8]) -> Result<Vec<u8>, CaFetchError> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let trimmed = bytes.trim_ascii();
@@ -109,12 +79,61 @@ fn to_der(bytes: &[u8]) -> Result<Vec<u8>, CaFetchError> {
             format!("PEM block is {}, not a certificate", labels.join(", "))
         }));
     }
-    if trimmed.starts_with(b"<") {
+    if bars_model::looks_like_html(trimmed) {
         return Err(CaFetchError::NotACertificate(
             "looks like an HTML page (a login or error page?)".into(),
         ));
     }
     Ok(bytes.to_vec())
+}
+
+/// The file `ca fetch` writes for `env` by default: the published file's name, as PEM.
+pub fn default_out(env: Environment) -> &'static str {
+    match env {
+        Environment::Prod => "NHSauthG2.pem",
+        _ => "NHSINTAuthG2.pem",
+    }
+}
+
+/// Where `ca fetch` writes what it accepted for `env`, and what: into `install_dir` as
+/// `<id>.crt` (the root as a file of its own too, with `with_root`), else one PEM file
+/// (`out`, else [`default_out`]) holding the sub-CA, then the root with `with_root`.
+pub fn files_to_write(
+    accepted: &Accepted,
+    env: Environment,
+    out: Option<&std::path::Path>,
+    install_dir: Option<&std::path::Path>,
+    with_root: bool,
+) -> Result<Vec<(std::path::PathBuf, String)>, CaFetchError> {
+    let no_root = || CaFetchError::NoSource(env.as_str().into());
+    let root = env
+        .fetch_source()
+        .and_then(|s| bars_nhs::find_by_id(s.ca_id))
+        .and_then(|ca| ca.parent())
+        .ok_or_else(no_root)?;
+    let root_pem = root
+        .der()
+        .map(|d| bars_model::pem_encode("CERTIFICATE", d))
+        .ok_or_else(no_root)?;
+    let sub_pem = bars_model::pem_encode("CERTIFICATE", &accepted.der);
+    Ok(match install_dir {
+        Some(dir) => {
+            let mut files = vec![(dir.join(&accepted.file_name), sub_pem)];
+            if with_root {
+                files.push((dir.join(format!("{}.crt", root.id)), root_pem));
+            }
+            files
+        }
+        None => {
+            let out = out.map_or_else(|| default_out(env).into(), std::path::Path::to_path_buf);
+            let body = if with_root {
+                format!("{sub_pem}{root_pem}")
+            } else {
+                sub_pem
+            };
+            vec![(out, body)]
+        }
+    })
 }
 
 /// Decides whether `bytes` (DER or PEM) is the CA to install for `env`. `now` is Unix
@@ -144,8 +163,13 @@ pub fn verify_fetched(
             "trailing bytes after the certificate".into(),
         ));
     }
-    let sha = hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &der).as_ref());
-    let bundle_pem = format!("{}{}", pem_cert(&der), pem_cert(root_der));
+    let sha =
+        bars_model::lower_hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &der).as_ref());
+    let bundle_pem = format!(
+        "{}{}",
+        bars_model::pem_encode("CERTIFICATE", &der),
+        bars_model::pem_encode("CERTIFICATE", root_der)
+    );
     let file_name = format!("{}.crt", expected.id);
     if sha == source.sha256 {
         return Ok(Accepted {

@@ -14,8 +14,9 @@ pub mod names;
 pub mod pki;
 
 pub use demo::{
-    audit_identities, demo, demo_at, fixture_hierarchy, throwaway_identity, AuditIdentity, DemoPki,
-    DEMO_CLIENT_CN, DEMO_SERVER_FQDN,
+    audit_identities, demo, demo_at, demo_scenario, fixture_hierarchy, throwaway_identity,
+    AuditIdentity, DemoFault, DemoPki, DemoScenario, DEMO_CLIENT_CN, DEMO_OTHER_FQDN,
+    DEMO_SERVER_FQDN,
 };
 pub use pki::{
     cn_only_csr, common_name, corrupt_signature, csr, issue_with, self_signed_leaf, serial_for, Ca,

@@ -33,8 +33,23 @@ pub use key::{KeySummary, PrivateKey};
 pub use name::{dn_to_rfc4514, name_common_names};
 pub use password::{NoPassword, PasswordProvider};
 pub use pfx::{Pfx, PfxSummary};
-pub use read::{read_bytes, read_each, read_limited, read_path, Item, Limits, Parsed};
+pub use read::{
+    certificates_in, private_key_in, read_bytes, read_each, read_limited, read_path, FileError,
+    Item, Limits, Parsed,
+};
 pub use sig::{verify_signature, SignatureError};
+
+/// True when `bytes` look like a web page rather than a certificate, CRL or OCSP
+/// response (a login or error page a download got instead): the first byte after any
+/// white space is `<`, or `<html` or `<!doctype` appear near the start.
+pub fn looks_like_html(bytes: &[u8]) -> bool {
+    let head = bytes.get(..512).unwrap_or(bytes);
+    if head.trim_ascii_start().first() == Some(&b'<') {
+        return true;
+    }
+    let lower = head.to_ascii_lowercase();
+    lower.windows(5).any(|w| w == b"<html") || lower.windows(9).any(|w| w == b"<!doctype")
+}
 
 /// A PEM block with 64-column base64 and LF line ends (`-----BEGIN {label}-----`).
 pub fn pem_encode(label: &str, der: &[u8]) -> String {

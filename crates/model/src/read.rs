@@ -66,6 +66,86 @@ impl Default for Limits {
     }
 }
 
+/// Why a file that must give certificates, or one private key, does not.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FileError {
+    /// The file (or a part of it) could not be read: the first problem.
+    #[error(transparent)]
+    Read(ReadError),
+    /// A private key is encrypted and no password, or a wrong one, was given.
+    #[error(transparent)]
+    Locked(ReadError),
+    /// The file holds no certificate.
+    #[error("{0}: no certificate in the file")]
+    NoCertificate(String),
+    /// The file holds no private key.
+    #[error("{0}: no private key in the file")]
+    NoKey(String),
+    /// The file holds more than one private key.
+    #[error("{path}: {count} private keys in the file; give the one made with the CSR")]
+    SeveralKeys {
+        /// The file.
+        path: String,
+        /// How many.
+        count: usize,
+    },
+}
+
+/// The certificates of `path` (PKCS#12 contents included; no password asked): a file
+/// that cannot be read, or holds none, is an error.
+pub fn certificates_in(path: &Path, limits: &Limits) -> Result<Vec<Certificate>, FileError> {
+    let parsed = read_path(path, &crate::NoPassword, limits);
+    if let Some(e) = parsed.errors.into_iter().next() {
+        return Err(FileError::Read(e));
+    }
+    let certs: Vec<Certificate> = parsed
+        .items
+        .into_iter()
+        .flat_map(|i| match i {
+            Item::Certificate(c) => vec![c],
+            Item::Pfx(p) => p.certificates,
+            _ => Vec::new(),
+        })
+        .collect();
+    if certs.is_empty() {
+        return Err(FileError::NoCertificate(path.display().to_string()));
+    }
+    Ok(certs)
+}
+
+/// The one private key in `path` (a key file, or a PKCS#12 archive), opened with
+/// `passwords`. A key still encrypted (no password was given) comes back as it is.
+pub fn private_key_in(
+    path: &Path,
+    passwords: &dyn PasswordProvider,
+    limits: &Limits,
+) -> Result<PrivateKey, FileError> {
+    let parsed = read_path(path, passwords, limits);
+    if let Some(e) = parsed.errors.into_iter().next() {
+        return Err(match e.kind {
+            ReadErrorKind::NeedPassword { .. } | ReadErrorKind::BadPassword { .. } => {
+                FileError::Locked(e)
+            }
+            _ => FileError::Read(e),
+        });
+    }
+    let mut keys: Vec<PrivateKey> = Vec::new();
+    for item in parsed.items {
+        match item {
+            Item::Key(k) => keys.push(k),
+            Item::Pfx(p) => keys.extend(p.keys),
+            _ => {}
+        }
+    }
+    let path = path.display().to_string();
+    match (keys.len(), keys.pop()) {
+        (1, Some(k)) => Ok(k),
+        (0, _) => Err(FileError::NoKey(path)),
+        (count, _) => Err(FileError::SeveralKeys { path, count }),
+    }
+}
+
 /// Reads `path` (a regular file, or `-` for standard input) and parses everything in it.
 pub fn read_path(path: &Path, passwords: &dyn PasswordProvider, limits: &Limits) -> Parsed {
     let name = path.display().to_string();

@@ -21,6 +21,6 @@ pub use env::{
 };
 pub use names::{
     check_dns_label, check_host_name, dns_name_matches, env_from_fqdn, expected_shape,
-    is_under_nhs_uk, parse_bars_fqdn, BarsName, HostNameProblem, Hosting, LabelProblem,
-    NameProblem, OdsProblem,
+    is_under_nhs_uk, judge_csr_name, parse_bars_fqdn, BarsName, CsrName, HostNameProblem, Hosting,
+    LabelProblem, NameProblem, OdsProblem,
 };

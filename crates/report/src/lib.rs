@@ -6,12 +6,17 @@
 
 #![warn(missing_docs)]
 
+pub mod cas;
 pub mod diag;
+pub mod explain;
 pub mod inspect;
 pub mod json;
+pub mod matching;
+pub mod onboarding;
 pub mod sarif;
 pub mod scan;
 pub mod style;
 pub mod tree;
+pub mod trust;
 
 pub use style::Style;

@@ -76,15 +76,6 @@ impl Completion {
     }
 }
 
-fn looks_html(bytes: &[u8]) -> bool {
-    let head: Vec<u8> = bytes
-        .iter()
-        .take(512)
-        .map(|b| b.to_ascii_lowercase())
-        .collect();
-    head.windows(5).any(|w| w == b"<html") || head.windows(9).any(|w| w == b"<!doctype")
-}
-
 impl Checker {
     /// Follows `child`'s AIA caIssuers URLs (in order) and returns the first certificate
     /// found there that issued `child` (its subject is `child`'s issuer and its key
@@ -134,7 +125,7 @@ impl Checker {
             );
             let certs: Vec<&Certificate> = parsed.certificates().collect();
             if certs.is_empty() {
-                let why = if looks_html(&bytes) {
+                let why = if bars_model::looks_like_html(&bytes) {
                     "the server answered with an HTML page, not a certificate".to_string()
                 } else {
                     format!(

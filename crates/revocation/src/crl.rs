@@ -119,7 +119,7 @@ pub(crate) fn crl_der(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, CrlErr
 
 fn parse(der: &[u8]) -> Result<CertificateRevocationList<'_>, CrlError> {
     let (rest, crl) = x509_parser::parse_x509_crl(der).map_err(|e| {
-        let looks_html = if der.iter().take(64).any(|b| *b == b'<') {
+        let looks_html = if bars_model::looks_like_html(der) {
             " (the body looks like an HTML page)"
         } else {
             ""

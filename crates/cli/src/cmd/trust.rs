@@ -7,7 +7,6 @@ use crate::input::read_all;
 use crate::password::Passwords;
 use bars_checks::Source;
 use bars_nhs::{EnvChoice, Environment};
-use bars_report::diag::{CertView, Report};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -105,33 +104,11 @@ fn lint(args: TrustLintArgs) -> anyhow::Result<Exit> {
     let fail_on = args.fail_on.severity();
     let notes = match args.format {
         ReportFormat::Text | ReportFormat::Markdown => {
-            server_config(&name, env, lint.pin_issuer.as_deref())
+            bars_report::trust::server_settings(&name, env, lint.pin_issuer.as_deref())
         }
         _ => Vec::new(),
     };
-    let report = Report {
-        command: "trust lint",
-        target: name.clone(),
-        environment: Some(env),
-        environment_source: bars_checks::EnvSource::Forced,
-        certificates: lint
-            .certificates
-            .iter()
-            .map(|(c, s, role)| CertView {
-                source: s.to_string(),
-                role: *role,
-                summary: c.summary(),
-            })
-            .collect(),
-        chains: Vec::new(),
-        tls: None,
-        findings: lint.findings.clone(),
-        notes: Vec::new(),
-        verdict: bars_checks::verdict(&lint.findings, fail_on),
-        now,
-        audit: None,
-        error: None,
-    };
+    let report = bars_diagnose::report::trust_report(&lint, name.clone(), env, fail_on, now);
     let out = crate::args::ReportArgs {
         format: args.format,
         color: args.color,
@@ -145,76 +122,11 @@ fn lint(args: TrustLintArgs) -> anyhow::Result<Exit> {
         }
     }
     crate::output::print(&text)?;
-    let failed = bars_checks::verdict(&lint.findings, fail_on) == bars_checks::Verdict::Fail;
-    Ok(if failed {
+    Ok(if report.verdict == bars_checks::Verdict::Fail {
         Exit::Findings
     } else if read_failed {
         Exit::Usage
     } else {
         Exit::Ok
     })
-}
-
-/// The settings that make a server verify client certificates against this file and
-/// accept only certificates issued by the environment's sub-CA.
-fn server_config(file: &str, env: Environment, issuer: Option<&str>) -> Vec<String> {
-    let issuer = issuer.unwrap_or("<the issuing sub-CA's DN>");
-    let e = env.as_str().to_uppercase();
-    let lines = format!(
-        "Server settings (client verification pinned to {issuer}):
-
-  nginx:
-    ssl_verify_client      on;
-    ssl_client_certificate {file};
-    ssl_verify_depth       2;
-    # accept only certificates issued by the {e} sub-CA
-    if ($ssl_client_i_dn != \"{issuer}\") {{ return 403; }}
-
-  Apache httpd (mod_ssl):
-    SSLVerifyClient      require
-    SSLVerifyDepth       2
-    SSLCACertificateFile {file}
-    <Location \"/\">
-        Require expr %{{SSL_CLIENT_I_DN}} == \"{issuer}\"
-    </Location>
-
-  Kestrel (ASP.NET Core):
-    builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h =>
-        h.ClientCertificateMode = ClientCertificateMode.RequireCertificate));
-    builder.Services.AddAuthentication(CertificateAuthenticationDefaults.AuthenticationScheme)
-        .AddCertificate(o => {{
-            o.ChainTrustValidationMode = X509ChainTrustMode.CustomRootTrust;
-            o.CustomTrustStore.ImportFromPemFile(\"{file}\");
-            o.AllowedCertificateTypes = CertificateTypes.Chained;
-            o.Events = new CertificateAuthenticationEvents {{
-                OnCertificateValidated = c => {{
-                    if (c.ClientCertificate.Issuer != \"{issuer_net}\") c.Fail(\"wrong issuer\");
-                    else c.Success();
-                    return Task.CompletedTask; }} }};
-        }});
-
-The proxy calls {e} Receivers from {addrs}: allow them through the firewall.",
-        issuer_net = net_issuer(issuer),
-        addrs = env
-            .proxy_source_addresses()
-            .iter()
-            .map(|a| a.to_string())
-            .collect::<Vec<_>>()
-            .join(" and "),
-    );
-    lines.lines().map(str::to_string).collect()
-}
-
-/// .NET prints an issuer DN most specific first with `, ` between RDNs.
-fn net_issuer(rfc4514: &str) -> String {
-    let mut out = String::with_capacity(rfc4514.len() + 8);
-    let mut escaped = false;
-    for c in rfc4514.chars() {
-        out.push(c);
-        if c == ',' && !escaped {
-            out.push(' ');
-        }
-        escaped = c == '\\' && !escaped;
-    }
-    out
 }

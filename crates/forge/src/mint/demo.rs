@@ -63,6 +63,104 @@ impl DemoPki {
     }
 }
 
+/// The fault planted in the demo Receiver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DemoFault {
+    /// The server sends its certificate without the intermediate (the commonest fault).
+    IncompleteChain,
+    /// The server does not ask for a client certificate.
+    NoClientAuth,
+    /// The server's certificate has expired.
+    Expired,
+    /// The certificate is for another Receiver's name.
+    WrongHost,
+    /// No fault: a correctly configured Receiver.
+    None,
+}
+
+/// Another BaRS INT Receiver's name (the `wrong-host` fault probes it).
+pub const DEMO_OTHER_FQDN: &str = "BaRS-INT-Y99.Other.thirdparty.nhs.uk";
+
+impl DemoFault {
+    /// Every fault, with its command-line name.
+    pub const ALL: [(DemoFault, &'static str); 5] = [
+        (DemoFault::IncompleteChain, "incomplete-chain"),
+        (DemoFault::NoClientAuth, "no-client-auth"),
+        (DemoFault::Expired, "expired"),
+        (DemoFault::WrongHost, "wrong-host"),
+        (DemoFault::None, "none"),
+    ];
+
+    /// What was planted, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            DemoFault::IncompleteChain => {
+                "the server sends its certificate without the intermediate"
+            }
+            DemoFault::NoClientAuth => "the server does not ask for a client certificate",
+            DemoFault::Expired => "the server's certificate expired yesterday",
+            DemoFault::WrongHost => "the server's certificate is for another Receiver",
+            DemoFault::None => "none: a correctly configured Receiver",
+        }
+    }
+}
+
+/// A demo Receiver with a planted fault: what it serves, and what the probe presents.
+#[derive(Debug)]
+pub struct DemoScenario {
+    /// The chain the server sends, DER, in order.
+    pub chain: Vec<Vec<u8>>,
+    /// The key of its first certificate, PKCS#8 DER.
+    pub key_pkcs8: Vec<u8>,
+    /// The server requires a client certificate under [`DemoScenario::root`].
+    pub requires_client_certificate: bool,
+    /// The TEST root, DER.
+    pub root: Vec<u8>,
+    /// The TEST sub-CA, DER.
+    pub subca: Vec<u8>,
+    /// The client certificate the probe presents, then the sub-CA, DER.
+    pub client_chain: Vec<Vec<u8>>,
+    /// Its key, PKCS#8 DER.
+    pub client_key_pkcs8: Vec<u8>,
+    /// The name the probe judges (SNI).
+    pub name: &'static str,
+}
+
+/// The demo PKI made now, and the Receiver `fault` plants in it.
+pub fn demo_scenario(fault: DemoFault, now: OffsetDateTime) -> Result<DemoScenario> {
+    let pki = demo_at(now)?;
+    let subca = pki.hierarchy.subca.der().to_vec();
+    let root = pki.hierarchy.root.der().to_vec();
+    let (leaf, key_pkcs8) = match fault {
+        DemoFault::Expired => {
+            let key = keys::generate(KeyKind::Rsa2048)?;
+            let window = Validity::new(now - Duration::days(366), now - Duration::days(1));
+            let spec = LeafSpec::nhs(DEMO_SERVER_FQDN)?.with_validity(window);
+            let expired = pki.hierarchy.issue(&spec, &key)?;
+            (expired.der().to_vec(), key.serialize_der())
+        }
+        _ => (pki.server.der().to_vec(), pki.server_key_der()),
+    };
+    let chain = match fault {
+        DemoFault::IncompleteChain => vec![leaf],
+        _ => vec![leaf, subca.clone()],
+    };
+    Ok(DemoScenario {
+        chain,
+        key_pkcs8,
+        requires_client_certificate: fault != DemoFault::NoClientAuth,
+        client_chain: vec![pki.client.der().to_vec(), subca.clone()],
+        client_key_pkcs8: pki.client_key_der(),
+        root,
+        subca,
+        name: match fault {
+            DemoFault::WrongHost => DEMO_OTHER_FQDN,
+            _ => DEMO_SERVER_FQDN,
+        },
+    })
+}
+
 /// [`demo_at`] now.
 pub fn demo() -> Result<DemoPki> {
     demo_at(OffsetDateTime::now_utc())
