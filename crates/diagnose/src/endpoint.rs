@@ -18,7 +18,7 @@ use bars_net::{
 use bars_nhs::{EnvChoice, Environment};
 use bars_report::diag::TlsView;
 
-use crate::env::{self, EnvDecision};
+use crate::env::EnvDecision;
 use crate::judge::Judge;
 use crate::online::Online;
 
@@ -221,14 +221,8 @@ impl Outcome {
 
 /// Probes and diagnoses `ep` under `session`.
 pub async fn diagnose_endpoint(session: &Session, ep: &Endpoint) -> Outcome {
-    let judge = &session.judge;
-    let name = env::name_to_cover(
-        judge.expect_fqdn.as_deref(),
-        ep.sni.as_deref(),
-        &ep.target.host,
-    );
-    let decision = env::decide(ep.env.unwrap_or(judge.env), Some(&name));
-    let mut opts = judge.endpoint_options(&name, decision);
+    let (name, decision) = session.judge.endpoint(ep);
+    let mut opts = session.judge.endpoint_options(&name, decision);
     let popts = probe_options(&session.probing, ep);
     let result = match probe_bounded(&ep.target, &popts).await {
         Ok(r) => r,

@@ -74,6 +74,18 @@ impl Judge {
         o
     }
 
+    /// The name `ep`'s certificate must cover and the environment decided for it: the
+    /// one place both are decided for an endpoint.
+    pub fn endpoint(&self, ep: &crate::Endpoint) -> (String, Option<EnvDecision>) {
+        let name = env::name_to_cover(
+            self.expect_fqdn.as_deref(),
+            ep.sni.as_deref(),
+            &ep.target.host,
+        );
+        let decision = env::decide(ep.env.unwrap_or(self.env), Some(&name));
+        (name, decision)
+    }
+
     /// The analysis options for an endpoint whose certificate must cover `name` (see
     /// [`env::name_to_cover`]), its environment decided by `decision`.
     ///

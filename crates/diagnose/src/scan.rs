@@ -10,7 +10,6 @@ use bars_net::ProbeError;
 use bars_report::scan::{ChainState, Row};
 
 use crate::endpoint::{diagnose_endpoint, no_chain, Endpoint, Outcome, Session};
-use crate::env;
 
 /// How an endpoint ends the scan's exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,13 +82,7 @@ pub async fn scan(
                     target: ep.target.to_string(),
                     why: format!("the probe stopped unexpectedly ({e})"),
                 };
-                let judge = &session.judge;
-                let name = env::name_to_cover(
-                    judge.expect_fqdn.as_deref(),
-                    ep.sni.as_deref(),
-                    &ep.target.host,
-                );
-                let decision = env::decide(ep.env.unwrap_or(judge.env), Some(&name));
+                let (_, decision) = session.judge.endpoint(&ep);
                 let outcome = Outcome::NoChain(Box::new(no_chain(error, decision)));
                 scanned(index, &ep, &outcome, &session, keep_documents)
             }

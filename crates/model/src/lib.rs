@@ -15,6 +15,7 @@ mod asn1;
 mod cert;
 mod csr;
 mod error;
+mod host;
 mod key;
 mod name;
 mod password;
@@ -29,13 +30,14 @@ pub use cert::{
 };
 pub use csr::{Csr, CsrSummary};
 pub use error::{ReadError, ReadErrorKind};
+pub use host::{check_host_name, HostNameProblem};
 pub use key::{KeySummary, PrivateKey};
 pub use name::{dn_to_rfc4514, name_common_names};
 pub use password::{NoPassword, PasswordProvider};
 pub use pfx::{Pfx, PfxSummary};
 pub use read::{
-    certificates_in, private_key_in, read_bytes, read_each, read_limited, read_path, FileError,
-    Item, Limits, Parsed,
+    certificates_in, pem_first, private_key_in, read_bytes, read_each, read_limited, read_path,
+    FileError, Item, Limits, Parsed,
 };
 pub use sig::{verify_signature, SignatureError};
 

@@ -246,6 +246,54 @@ pub fn read_each(
     r.errors
 }
 
+/// The DER of the first PEM block in `bytes` whose label is one of `labels` (text around
+/// and between blocks allowed, base64 read leniently). `Ok(None)` when `bytes` hold no
+/// PEM at all (DER, say); an error names what was found instead.
+pub fn pem_first(bytes: &[u8], labels: &[&str]) -> Result<Option<Vec<u8>>, String> {
+    use base64::Engine;
+    if !contains(bytes, b"-----BEGIN ") {
+        return Ok(None);
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let mut found: Vec<String> = Vec::new();
+    let mut body: Option<(String, String)> = None;
+    for line in text.lines().map(str::trim) {
+        if let Some(label) = line
+            .strip_prefix("-----BEGIN ")
+            .and_then(|l| l.strip_suffix("-----"))
+        {
+            body = Some((label.to_string(), String::new()));
+        } else if let Some(label) = line
+            .strip_prefix("-----END ")
+            .and_then(|l| l.strip_suffix("-----"))
+        {
+            let Some((open, b64)) = body.take() else {
+                continue;
+            };
+            if open == label && labels.contains(&label) {
+                return lenient_base64()
+                    .decode(b64.as_bytes())
+                    .map(Some)
+                    .map_err(|e| format!("bad PEM ({label}: {e})"));
+            }
+            found.push(open);
+        } else if let Some((_, b64)) = body.as_mut() {
+            if !line.contains(':') {
+                b64.push_str(line);
+            }
+        }
+    }
+    Err(if found.is_empty() {
+        "bad PEM (no complete block)".into()
+    } else {
+        format!(
+            "PEM block is {}, not {}",
+            found.join(", "),
+            labels.join(" or ")
+        )
+    })
+}
+
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }

@@ -10,6 +10,8 @@ mod cas;
 mod env;
 mod names;
 
+/// The syntax of host names (from bars-model, shared with the probe's targets).
+pub use bars_model::{check_host_name, HostNameProblem};
 pub use cas::{
     cas_for, environment_of_issuer, find_by_id, find_by_sha256, find_by_subject_der,
     find_other_by_sha256, find_other_by_subject_der, CaPurpose, CaRole, EnvOrOther, Generation,
@@ -20,7 +22,7 @@ pub use env::{
     PROD_FETCH, PROD_PROXY_ADDRESSES,
 };
 pub use names::{
-    check_dns_label, check_host_name, dns_name_matches, env_from_fqdn, expected_shape,
-    is_under_nhs_uk, judge_csr_name, parse_bars_fqdn, BarsName, CsrName, HostNameProblem, Hosting,
-    LabelProblem, NameProblem, OdsProblem,
+    check_dns_label, dns_name_matches, env_from_fqdn, expected_shape, is_under_nhs_uk,
+    judge_csr_name, parse_bars_fqdn, BarsName, CsrName, Hosting, LabelProblem, NameProblem,
+    OdsProblem,
 };
