@@ -18,12 +18,6 @@ use clap::Parser;
 use exit::Exit;
 use std::process::ExitCode;
 
-// Reading a bundle makes dozens of small allocations per certificate (its summary's
-// strings): mimalloc serves them about a third faster than the system allocator
-// (bench/inspect.sh).
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     input::set_max_input_bytes(cli.max_input_size);

@@ -424,8 +424,9 @@ fn summarise(x: &X509Certificate<'_>, der: &[u8]) -> CertSummary {
     };
     let mut seen_san = false;
     for ext in tbs.extensions() {
-        s.extensions.push(extension_summary(ext));
-        let oid = asn1::dotted(&ext.oid);
+        let summary = extension_summary(ext);
+        let oid = summary.oid.clone();
+        s.extensions.push(summary);
         match (oid.as_str(), ext.parsed_extension()) {
             ("2.5.29.17", parsed) if !seen_san => {
                 seen_san = true;

@@ -336,7 +336,6 @@ struct Block<'t> {
     number: usize,
     label: &'t str,
     headers: Vec<(&'t str, &'t str)>,
-    body: String,
 }
 
 struct Reader<'a> {
@@ -409,6 +408,9 @@ impl Reader<'_> {
             Err(_) => String::from_utf8_lossy(bytes),
         };
         let mut current: Option<Block<'_>> = None;
+        // One body and one DER buffer for every block: no allocation per certificate.
+        let mut body = String::new();
+        let mut der = Vec::new();
         let mut in_headers = false;
         let mut number = 0usize;
         for raw_line in text.split('\n') {
@@ -434,8 +436,8 @@ impl Reader<'_> {
                     number,
                     label,
                     headers: Vec::new(),
-                    body: String::new(),
                 });
+                body.clear();
                 in_headers = true;
                 continue;
             }
@@ -453,7 +455,7 @@ impl Reader<'_> {
                         bad_pem(format!("BEGIN {} ends with END {label}", done.label)),
                     );
                 } else {
-                    self.pem_block(done);
+                    self.pem_block(done, &body, &mut der);
                 }
                 continue;
             }
@@ -464,7 +466,7 @@ impl Reader<'_> {
                 }
                 in_headers = false;
             }
-            block.body.push_str(line);
+            body.push_str(line);
         }
         if let Some(open) = current {
             self.block_error(
@@ -477,40 +479,41 @@ impl Reader<'_> {
         }
     }
 
-    fn pem_block(&mut self, b: Block<'_>) {
+    /// Decodes block `b` (base64 `body`, into the reused buffer `der`) and reads it.
+    fn pem_block(&mut self, b: Block<'_>, body: &str, der: &mut Vec<u8>) {
         use base64::Engine;
         // Lines were trimmed as they were read; only odd files have spaces inside a line.
-        let decoded = lenient_base64().decode(b.body.as_bytes()).or_else(|_| {
-            let clean: String = b.body.chars().filter(|c| !c.is_whitespace()).collect();
-            lenient_base64().decode(clean.as_bytes())
+        der.clear();
+        let decoded = lenient_base64().decode_vec(body, der).or_else(|_| {
+            der.clear();
+            let clean: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+            lenient_base64().decode_vec(clean.as_bytes(), der)
         });
-        let der = match decoded {
-            Ok(d) => d,
-            Err(e) => {
-                return self.block_error(b.number, bad_pem(format!("bad base64: {e}")));
-            }
-        };
+        if let Err(e) = decoded {
+            return self.block_error(b.number, bad_pem(format!("bad base64: {e}")));
+        }
+        let der: &[u8] = der;
         if der.is_empty() {
             return self.block_error(b.number, bad_pem(format!("empty {} block", b.label)));
         }
         let result = match b.label {
-            "CERTIFICATE" | "X509 CERTIFICATE" => self.der_certificates(&der),
+            "CERTIFICATE" | "X509 CERTIFICATE" => self.der_certificates(der),
             "TRUSTED CERTIFICATE" => {
                 // OpenSSL's trusted form: the certificate, then its trust settings.
-                Certificate::from_der_prefix(&der).map(|(c, _)| {
+                Certificate::from_der_prefix(der).map(|(c, _)| {
                     self.push(Item::Certificate(c));
                 })
             }
-            "PKCS7" | "PKCS #7 SIGNED DATA" | "CMS" | "CERTIFICATE CHAIN" => self.pkcs7(&der),
-            "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => Csr::from_der(&der).map(|c| {
+            "PKCS7" | "PKCS #7 SIGNED DATA" | "CMS" | "CERTIFICATE CHAIN" => self.pkcs7(der),
+            "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => Csr::from_der(der).map(|c| {
                 self.push(Item::Csr(c));
             }),
-            "PRIVATE KEY" => PrivateKey::from_pkcs8_der(&der).map(|k| {
+            "PRIVATE KEY" => PrivateKey::from_pkcs8_der(der).map(|k| {
                 self.push(Item::Key(k));
             }),
-            "ENCRYPTED PRIVATE KEY" => self.encrypted_pkcs8(&der),
-            "RSA PRIVATE KEY" | "EC PRIVATE KEY" => self.traditional_key(&b, &der),
-            "PKCS12" => self.pfx(&der),
+            "ENCRYPTED PRIVATE KEY" => self.encrypted_pkcs8(der),
+            "RSA PRIVATE KEY" | "EC PRIVATE KEY" => self.traditional_key(&b, der),
+            "PKCS12" => self.pfx(der),
             "EC PARAMETERS" | "DH PARAMETERS" | "X9.42 DH PARAMETERS" => Ok(()),
             "DSA PRIVATE KEY" => Err(ReadErrorKind::Unsupported("DSA private keys".into())),
             "PUBLIC KEY" | "RSA PUBLIC KEY" => Err(ReadErrorKind::Unsupported(

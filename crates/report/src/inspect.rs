@@ -129,13 +129,11 @@ impl<'s, W: io::Write> TextInspector<'s, W> {
         write_cert(&mut self.buf, s, self.now, self.style);
         self.index += 1;
         self.current.certificates += 1;
-        if self.current.certs.len() < TREE_LIMIT + 1 {
+        if self.current.certificates <= TREE_LIMIT {
             self.current.certs.push(cert);
-        }
-        if self.current.certs.len() > TREE_LIMIT {
-            // Too many for a tree: keep none of them.
+        } else if !self.current.certs.is_empty() {
+            // Too many for a tree: keep none of them, from now to the end of this input.
             self.current.certs = Vec::new();
-            self.current.certs.reserve_exact(0);
         }
         self.flush_buf();
     }
@@ -264,30 +262,56 @@ fn describe_counts(c: usize, r: usize, k: usize, p: usize) -> String {
     }
 }
 
-/// `      Label:              value` (the label and its colon padded to 20 columns).
-fn field(out: &mut String, label: &str, value: &str) {
+/// `      Label:              ` (the label and its colon padded to 20 columns); the
+/// caller writes the value and the newline.
+fn label(out: &mut String, label: &str) {
     out.push_str("      ");
     out.push_str(label);
     out.push(':');
     for _ in label.chars().count() + 1..20 {
         out.push(' ');
     }
+}
+
+/// `      Label:              value`.
+fn field(out: &mut String, name: &str, value: &str) {
+    label(out, name);
     out.push_str(value);
     out.push('\n');
 }
 
-/// A field listing `values`, comma-separated; nothing when there are none.
-fn list_field(out: &mut String, label: &str, values: &[String]) {
-    let Some((first, rest)) = values.split_first() else {
-        return;
-    };
-    field(out, label, first);
-    out.pop();
-    for v in rest {
-        out.push_str(", ");
-        out.push_str(v);
+/// A field listing `values` (each written by `write` after its prefix), comma-separated;
+/// nothing when there are none.
+fn list_field<'v, T: 'v + ?Sized>(
+    out: &mut String,
+    name: &str,
+    values: impl IntoIterator<Item = (&'v str, &'v T)>,
+    write: impl Fn(&mut String, &T),
+) {
+    let mut first = true;
+    for (prefix, v) in values {
+        if first {
+            label(out, name);
+            first = false;
+        } else {
+            out.push_str(", ");
+        }
+        out.push_str(prefix);
+        write(out, v);
     }
-    out.push('\n');
+    if !first {
+        out.push('\n');
+    }
+}
+
+/// [`list_field`] for plain strings.
+fn strings_field(out: &mut String, name: &str, values: &[String]) {
+    list_field(
+        out,
+        name,
+        values.iter().map(|v| ("", v.as_str())),
+        |o, v| o.push_str(v),
+    );
 }
 
 fn write_cert(out: &mut String, s: &CertSummary, now: i64, style: &Style) {
@@ -300,20 +324,28 @@ fn write_cert(out: &mut String, s: &CertSummary, now: i64, style: &Style) {
         style.good(&phrase)
     };
     field(out, "Not before", &s.not_before);
-    field(out, "Not after", &format!("{}  ({phrase})", s.not_after));
+    label(out, "Not after");
+    let _ = writeln!(out, "{}  ({phrase})", s.not_after);
     field(out, "SHA-256", &s.sha256);
     field(out, "SHA-1", &s.sha1);
-    field(out, "Public key", &key_text(&s.key));
+    label(out, "Public key");
+    push_key(out, &s.key);
+    out.push('\n');
     field(out, "Public key SHA-256", &s.public_key_sha256);
     field(out, "Signature", &s.signature_algorithm);
-    let mut sans: Vec<String> = Vec::new();
-    sans.extend(s.dns_names.iter().map(|d| format!("DNS:{d}")));
-    sans.extend(s.ip_addresses.iter().map(|d| format!("IP:{d}")));
-    sans.extend(s.email_addresses.iter().map(|d| format!("email:{d}")));
-    sans.extend(s.uris.iter().map(|d| format!("URI:{d}")));
-    sans.extend(s.other_names.iter().cloned());
     if s.has_san {
-        list_field(out, "Subject alt names", &sans);
+        list_field(
+            out,
+            "Subject alt names",
+            s.dns_names
+                .iter()
+                .map(|d| ("DNS:", d.as_str()))
+                .chain(s.ip_addresses.iter().map(|d| ("IP:", d.as_str())))
+                .chain(s.email_addresses.iter().map(|d| ("email:", d.as_str())))
+                .chain(s.uris.iter().map(|d| ("URI:", d.as_str())))
+                .chain(s.other_names.iter().map(|d| ("", d.as_str()))),
+            |o, v| o.push_str(v),
+        );
     } else {
         field(
             out,
@@ -321,19 +353,19 @@ fn write_cert(out: &mut String, s: &CertSummary, now: i64, style: &Style) {
             "(none: the name is only in the CN)",
         );
     }
-    list_field(out, "Key usage", &s.key_usage);
-    list_field(out, "Extended key usage", &s.extended_key_usage);
+    strings_field(out, "Key usage", &s.key_usage);
+    strings_field(out, "Extended key usage", &s.extended_key_usage);
     if let Some(bc) = &s.basic_constraints {
-        let mut text = format!("CA:{}", if bc.ca { "TRUE" } else { "FALSE" });
+        label(out, "Basic constraints");
+        out.push_str(if bc.ca { "CA:TRUE" } else { "CA:FALSE" });
         if let Some(p) = bc.path_len {
-            let _ = write!(text, ", pathlen:{p}");
+            let _ = write!(out, ", pathlen:{p}");
         }
-        text.push_str(if bc.critical {
-            " (critical)"
+        out.push_str(if bc.critical {
+            " (critical)\n"
         } else {
-            " (not critical)"
+            " (not critical)\n"
         });
-        field(out, "Basic constraints", &text);
     }
     if let Some(v) = &s.subject_key_id {
         field(out, "Subject key id", v);
@@ -341,38 +373,41 @@ fn write_cert(out: &mut String, s: &CertSummary, now: i64, style: &Style) {
     if let Some(v) = &s.authority_key_id {
         field(out, "Authority key id", v);
     }
-    list_field(out, "CA issuers (AIA)", &s.ca_issuers);
-    list_field(out, "OCSP (AIA)", &s.ocsp);
-    list_field(out, "CRL distribution", &s.crl_distribution_points);
-    list_field(out, "Policies", &s.policies);
-    let others: Vec<String> = s
-        .extensions
-        .iter()
-        .filter(|e| !e.known)
-        .map(|e| {
-            format!(
-                "{}{}",
-                e.oid,
-                if e.critical {
-                    " (critical, not understood)"
-                } else {
-                    " (not understood)"
-                }
-            )
-        })
-        .collect();
-    list_field(out, "Other extensions", &others);
+    strings_field(out, "CA issuers (AIA)", &s.ca_issuers);
+    strings_field(out, "OCSP (AIA)", &s.ocsp);
+    strings_field(out, "CRL distribution", &s.crl_distribution_points);
+    strings_field(out, "Policies", &s.policies);
+    list_field(
+        out,
+        "Other extensions",
+        s.extensions.iter().filter(|e| !e.known).map(|e| ("", e)),
+        |o, e| {
+            o.push_str(&e.oid);
+            o.push_str(if e.critical {
+                " (critical, not understood)"
+            } else {
+                " (not understood)"
+            });
+        },
+    );
 }
 
 fn key_text(k: &bars_model::PublicKeySummary) -> String {
-    let mut t = k.algorithm.clone();
+    let mut t = String::new();
+    push_key(&mut t, k);
+    t
+}
+
+/// `RSA 2048 bits`, `EC P-256 256 bits`.
+fn push_key(out: &mut String, k: &bars_model::PublicKeySummary) {
+    out.push_str(&k.algorithm);
     if let Some(c) = &k.curve {
-        let _ = write!(t, " {c}");
+        out.push(' ');
+        out.push_str(c);
     }
     if let Some(b) = k.bits {
-        let _ = write!(t, " {b} bits");
+        let _ = write!(out, " {b} bits");
     }
-    t
 }
 
 fn write_tree(
@@ -452,9 +487,9 @@ fn write_csr(out: &mut String, csr: &Csr, style: &Style) {
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
-    list_field(out, "Subject fields", &attrs);
-    list_field(out, "DNS names", &s.dns_names);
-    list_field(out, "E-mail addresses", &s.email_addresses);
+    strings_field(out, "Subject fields", &attrs);
+    strings_field(out, "DNS names", &s.dns_names);
+    strings_field(out, "E-mail addresses", &s.email_addresses);
     field(out, "Public key", &key_text(&s.key));
     field(out, "Public key SHA-256", &s.public_key_sha256);
     field(out, "Signature", &s.signature_algorithm);
@@ -475,8 +510,8 @@ fn write_csr(out: &mut String, csr: &Csr, style: &Style) {
         .iter()
         .map(|e| e.name.clone().unwrap_or_else(|| e.oid.clone()))
         .collect();
-    list_field(out, "Requested extensions", &ext);
-    list_field(out, "Attributes", &s.attributes);
+    strings_field(out, "Requested extensions", &ext);
+    strings_field(out, "Attributes", &s.attributes);
 }
 
 fn write_key(out: &mut String, key: &PrivateKey, style: &Style) {
@@ -537,9 +572,6 @@ pub struct JsonInspector<W: io::Write> {
     written: usize,
     /// The current input's PKCS#12 archives, whose certificates follow its own.
     pending_pfx: Vec<bars_model::Pfx>,
-    /// Reused buffers for one certificate's JSON.
-    scratch: Vec<u8>,
-    padded: Vec<u8>,
     /// The rest of the document, serialised as it comes.
     csrs: Vec<String>,
     keys: Vec<String>,
@@ -563,6 +595,91 @@ fn nested<T: Serialize>(value: &T, depth: usize) -> String {
     out
 }
 
+/// serde_json's pretty layout (two spaces) for a value that sits `depth` levels down in
+/// the document, so that a certificate is serialised straight into the output.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(depth: usize) -> Nested {
+        Nested {
+            depth,
+            has_value: false,
+        }
+    }
+
+    fn newline<W: ?Sized + io::Write>(&self, w: &mut W, comma: bool) -> io::Result<()> {
+        /// A comma, a newline and enough indentation for any certificate in one slice.
+        const BREAK: &[u8; 66] =
+            b",\n                                                                ";
+        let width = self.depth.saturating_mul(2);
+        match BREAK.get(usize::from(!comma)..width.saturating_add(2)) {
+            Some(line) => w.write_all(line),
+            None => {
+                w.write_all(if comma { b",\n" } else { b"\n" })?;
+                for _ in 0..self.depth {
+                    w.write_all(b"  ")?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn close<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth = self.depth.saturating_sub(1);
+        if self.has_value {
+            self.newline(w, false)?;
+        }
+        w.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.newline(w, !first)
+    }
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.newline(w, !first)
+    }
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
 impl<W: io::Write> JsonInspector<W> {
     /// Starts the document for these inputs on `out`.
     pub fn new(mut out: W, inputs: &[String]) -> Self {
@@ -578,8 +695,6 @@ impl<W: io::Write> JsonInspector<W> {
             source: String::new(),
             written: 0,
             pending_pfx: Vec::new(),
-            scratch: Vec::new(),
-            padded: Vec::new(),
             csrs: Vec::new(),
             keys: Vec::new(),
             pfx: Vec::new(),
@@ -603,25 +718,17 @@ impl<W: io::Write> JsonInspector<W> {
             role: Some(role(s)),
             summary: s,
         };
-        let sep = if self.written == 0 { "\n" } else { ",\n" };
+        let sep = if self.written == 0 {
+            "\n    "
+        } else {
+            ",\n    "
+        };
         self.write(sep);
-        // Pretty JSON nested two levels down: serialised into a reused buffer, then
-        // written line by line with the indentation in front.
-        self.scratch.clear();
-        if let Err(e) = serde_json::to_writer_pretty(&mut self.scratch, &item) {
-            self.error.get_or_insert(e.into());
-        }
-        self.padded.clear();
-        for (i, line) in self.scratch.split(|b| *b == b'\n').enumerate() {
-            if i > 0 {
-                self.padded.push(b'\n');
-            }
-            self.padded.extend_from_slice(b"    ");
-            self.padded.extend_from_slice(line);
-        }
         if self.error.is_none() {
-            if let Err(e) = self.out.write_all(&self.padded) {
-                self.error = Some(e);
+            // Pretty JSON nested two levels down, written straight to the output.
+            let mut ser = serde_json::Serializer::with_formatter(&mut self.out, Nested::at(2));
+            if let Err(e) = item.serialize(&mut ser) {
+                self.error = Some(e.into());
             }
         }
         self.written += 1;
