@@ -110,8 +110,16 @@ fn decode_str<'a>(value: &Any<'a>) -> Option<std::borrow::Cow<'a, str>> {
         return None;
     }
     let data: &'a [u8] = value.data;
-    let one_byte = matches!(
-        value.tag(),
+    if (one_byte(value.tag()) && data.is_ascii()) || value.tag() == Tag::Utf8String {
+        return std::str::from_utf8(data).ok().map(Cow::Borrowed);
+    }
+    decode_other(value).map(Cow::Owned)
+}
+
+/// String types of one byte per character.
+fn one_byte(tag: Tag) -> bool {
+    matches!(
+        tag,
         Tag::NumericString
             | Tag::PrintableString
             | Tag::T61String
@@ -122,11 +130,7 @@ fn decode_str<'a>(value: &Any<'a>) -> Option<std::borrow::Cow<'a, str>> {
             | Tag::GraphicString
             | Tag::VisibleString
             | Tag::GeneralString
-    );
-    if (one_byte && data.is_ascii()) || value.tag() == Tag::Utf8String {
-        return std::str::from_utf8(data).ok().map(Cow::Borrowed);
-    }
-    decode_other(value).map(Cow::Owned)
+    )
 }
 
 /// The string types that need converting: Latin-1 bytes, BMPString, UniversalString.
@@ -134,16 +138,7 @@ fn decode_other(value: &Any<'_>) -> Option<String> {
     let data = value.data;
     match value.tag() {
         // One byte per character, read as Latin-1 (what OpenSSL does for all of these).
-        Tag::NumericString
-        | Tag::PrintableString
-        | Tag::T61String
-        | Tag::VideotexString
-        | Tag::Ia5String
-        | Tag::UtcTime
-        | Tag::GeneralizedTime
-        | Tag::GraphicString
-        | Tag::VisibleString
-        | Tag::GeneralString => Some(data.iter().map(|&b| char::from(b)).collect()),
+        tag if one_byte(tag) => Some(data.iter().map(|&b| char::from(b)).collect()),
         Tag::BmpString => {
             if data.len() % 2 != 0 {
                 return None;
