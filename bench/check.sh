@@ -11,9 +11,10 @@ cd "$(dirname "$0")/.."
 N=${N:-10000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cargo build --release --locked -q -p bars-certcheck
+# BIN=path compares another build (e.g. the one before a change) in the same way.
+[ -n "${BIN:-}" ] || cargo build --release --locked -q -p bars-certcheck
 cargo run --release --locked -q -p bars-testpki --example many-leaves -- "$N" "$work/leaves"
-bin=target/release/bars-certcheck
+bin=${BIN:-target/release/bars-certcheck}
 at=2027-01-01T00:00:00Z
 # One invocation each, every file on the command line (xargs would split openssl's).
 files=("$work"/leaves/leaf-*.pem)

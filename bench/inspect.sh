@@ -4,7 +4,8 @@
 # same run. Prints wall times, peak RSS and the ratios.
 #
 #   bash bench/inspect.sh            # 10,000 certificates (default)
-#   N=50000 bash bench/inspect.sh    # another size, to see memory stay flat
+#   N=20000 bash bench/inspect.sh    # another size (20,000 is the most one file may
+#                                    # hold), to see memory stay flat
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-10000}
@@ -12,8 +13,9 @@ RUNS=${RUNS:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-cargo build --release --locked -q -p bars-certcheck
-bin=target/release/bars-certcheck
+# BIN=path compares another build (e.g. the one before a change) in the same way.
+[ -n "${BIN:-}" ] || cargo build --release --locked -q -p bars-certcheck
+bin=${BIN:-target/release/bars-certcheck}
 
 # The bundle: the system CA certificates repeated until N certificates.
 src=/etc/ssl/certs/ca-certificates.crt
@@ -41,8 +43,10 @@ measure() {
   echo "$best $rss"
 }
 
-read -r t_text m_text < <(measure "$bin" inspect --color never "$work/bundle.pem")
-read -r t_json m_json < <(measure "$bin" inspect --format json "$work/bundle.pem")
+# Larger bundles pass the default 16 MiB input limit.
+size=(--max-input-size "$(( $(wc -c < "$work/bundle.pem") + 1 ))")
+read -r t_text m_text < <(measure "$bin" "${size[@]}" inspect --color never "$work/bundle.pem")
+read -r t_json m_json < <(measure "$bin" "${size[@]}" inspect --format json "$work/bundle.pem")
 read -r t_ossl m_ossl < <(measure openssl storeutl -noout -text -certs "$work/bundle.pem")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b<=0) b=0.005; printf "%.1f", a/b }'; }

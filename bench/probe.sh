@@ -9,8 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-40}
 work=$(mktemp -d)
-cargo build --release --locked -q -p bars-certcheck
-bin=$PWD/target/release/bars-certcheck
+# BIN=path compares another build (e.g. the one before a change) in the same way.
+[ -n "${BIN:-}" ] || cargo build --release --locked -q -p bars-certcheck
+bin=${BIN:-$PWD/target/release/bars-certcheck}
 fx=$PWD/fixtures/pki
 fqdn=BaRS-INT-X26.Supplier.thirdparty.nhs.uk
 

@@ -7,7 +7,7 @@
 #   bash bench/scan.sh                       # 1,000 endpoints, concurrency 64
 #   N=2000 CONC=128 bash bench/scan.sh       # other sizes
 #
-# The endpoints are Receivers served by crates/net/examples/fleet.rs (one process, one
+# The endpoints are Receivers served by crates/testsupport/examples/fleet.rs (one process, one
 # thread, one runtime, N listeners on 127.0.0.1) with the committed INT test chain; each
 # is judged as `probe` judges it (--at 2027-01-01, the test INT root given by --ca), so a
 # correct run reports every endpoint as a pass.
@@ -26,9 +26,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cargo build --release --locked -q -p bars-certcheck
-cargo build --release --locked -q -p bars-net --example fleet
-bin=target/release/bars-certcheck
+# BIN=path compares another build (e.g. the one before a change) in the same way.
+[ -n "${BIN:-}" ] || cargo build --release --locked -q -p bars-certcheck
+cargo build --release --locked -q -p bars-testsupport --example fleet
+bin=${BIN:-target/release/bars-certcheck}
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 target/release/examples/fleet "$N" "$work/list.csv" "$FLEET_THREADS" > "$work/fleet.out" &

@@ -20,6 +20,7 @@ mod keystore;
 mod matching;
 mod nginx;
 mod onboard;
+mod pipeline;
 mod probe;
 mod revocation;
 mod scan;

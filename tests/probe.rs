@@ -3,7 +3,7 @@
 
 use crate::schema::assert_valid;
 use crate::util::{run, Run};
-use bars_net::testserver::{
+use bars_testsupport::{
     spawn_hostile, spawn_tls, ClientAuthMode, ClientCas, Hostile, ServerHandle, TlsServerSpec,
 };
 use rcgen::{
@@ -82,15 +82,7 @@ fn leaf(cn: &str, issuer: &Ca) -> Leaf {
 }
 
 fn pem(label: &str, der: &[u8]) -> String {
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-    let mut out = format!("-----BEGIN {label}-----\n");
-    for chunk in b64.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(chunk).unwrap());
-        out.push('\n');
-    }
-    out.push_str(&format!("-----END {label}-----\n"));
-    out
+    bars_model::pem_encode(label, der)
 }
 
 fn subject_der(der: &[u8]) -> Vec<u8> {
@@ -180,6 +172,7 @@ fn rustls_server(chain: Vec<Vec<u8>>, key: &[u8], auth: ClientAuthMode) -> (Stri
         key_pkcs8: key.to_vec(),
         client_auth: auth,
         tls12_only: false,
+        ocsp: None,
     })
     .unwrap();
     (addr.to_string(), h)
@@ -828,53 +821,6 @@ fn openssl_server_speaking_only_old_tls() {
     assert!(has(&doc, "tls.old-protocol"), "{r}");
 }
 
-/// A minimal HTTP CONNECT proxy on 127.0.0.1 that records the CONNECT lines it served.
-fn connect_proxy() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
-    use std::io::{Read, Write};
-    use std::net::{TcpListener, TcpStream};
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let log = seen.clone();
-    std::thread::spawn(move || {
-        for conn in listener.incoming() {
-            let Ok(mut client) = conn else { continue };
-            let log = log.clone();
-            std::thread::spawn(move || {
-                let _ = client.set_read_timeout(Some(Duration::from_secs(10)));
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
-                    match client.read(&mut byte) {
-                        Ok(1) => head.push(byte[0]),
-                        _ => return,
-                    }
-                }
-                let text = String::from_utf8_lossy(&head).into_owned();
-                let line = text.lines().next().unwrap_or_default().to_string();
-                log.lock().unwrap().push(line.clone());
-                let Some(authority) = line.split_whitespace().nth(1) else {
-                    return;
-                };
-                let Ok(mut upstream) = TcpStream::connect(authority) else {
-                    let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n");
-                    return;
-                };
-                let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
-                let _ = upstream.set_read_timeout(Some(Duration::from_secs(10)));
-                let (mut c2, mut u2) = (client.try_clone().unwrap(), upstream.try_clone().unwrap());
-                std::thread::spawn(move || {
-                    let _ = std::io::copy(&mut c2, &mut u2);
-                    let _ = u2.shutdown(std::net::Shutdown::Write);
-                });
-                let _ = std::io::copy(&mut upstream, &mut client);
-                let _ = client.shutdown(std::net::Shutdown::Write);
-            });
-        }
-    });
-    (url, seen)
-}
-
 #[test]
 fn through_an_http_connect_proxy() {
     let p = pki();
@@ -884,8 +830,16 @@ fn through_an_http_connect_proxy() {
         ClientAuthMode::Optional(cas(&[&p.root.der], None)),
     );
     let port = addr.rsplit(':').next().unwrap().to_string();
-    let (proxy, seen) = connect_proxy();
-    let last = || seen.lock().unwrap().last().cloned().unwrap_or_default();
+    let connect = bars_testsupport::proxy::ConnectProxy::start(None);
+    let proxy = connect.url.clone();
+    let seen = || connect.seen().len();
+    let last = || {
+        connect
+            .seen()
+            .last()
+            .map(|c| c.line.clone())
+            .unwrap_or_default()
+    };
 
     // --proxy, with --connect naming the address the proxy must reach.
     let (r, doc) = probe_json(&[
@@ -902,18 +856,18 @@ fn through_an_http_connect_proxy() {
     assert_eq!(last(), format!("CONNECT 127.0.0.1:{port} HTTP/1.1"));
 
     // HTTPS_PROXY from the environment, and NO_PROXY turning it off.
-    let n = seen.lock().unwrap().len();
+    let n = seen();
     let args = ["probe", &addr, "--sni", FQDN, "--ca", &p.ca_int()];
     let r = crate::util::run_with(&args, &[("HTTPS_PROXY", &proxy)]);
     r.code(0);
-    assert_eq!(seen.lock().unwrap().len(), n + 1, "{r}");
+    assert_eq!(seen(), n + 1, "{r}");
     assert_eq!(last(), format!("CONNECT {addr} HTTP/1.1"));
     let r = crate::util::run_with(
         &args,
         &[("HTTPS_PROXY", &proxy), ("NO_PROXY", "localhost,127.0.0.1")],
     );
     r.code(0);
-    assert_eq!(seen.lock().unwrap().len(), n + 1, "NO_PROXY bypasses: {r}");
+    assert_eq!(seen(), n + 1, "NO_PROXY bypasses: {r}");
 
     // A proxy that is not there: a classified failure.
     let dead = {
@@ -1234,6 +1188,7 @@ fn each_bad_chain_served_is_judged_as_check_judges_the_file() {
             key_pkcs8: key,
             client_auth: ClientAuthMode::Required(cas(&[&root_der], None)),
             tls12_only: false,
+            ocsp: None,
         });
         let (_rustls, _openssl);
         let addr = match served {

@@ -3,14 +3,13 @@
 //! small HTTP server thread that counts what it is asked. Every URL is on 127.0.0.1;
 //! proxies are turned off for every run.
 
-#[path = "../crates/revocation/src/testsupport.rs"]
-mod testsupport;
-
 use crate::schema::assert_valid;
 use crate::util::{run_with, Run};
+use bars_testsupport::ca::{
+    self as testsupport, free_port, urls_ext, Ca, OcspResponder, Peer, Reply,
+};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use testsupport::{free_port, urls_ext, Ca, OcspResponder, Peer, Reply};
 
 /// The test PKI: root → sub-CA → leaves, each leaf naming its own CRL / OCSP / AIA URLs.
 struct Pki {
@@ -399,7 +398,7 @@ fn nothing_is_contacted_without_revocation_or_fetch_missing() {
 #[test]
 fn probe_checks_the_revocation_of_what_the_server_sent() {
     bars_testpki::require_tools!("openssl");
-    use bars_net::testserver::{spawn_tls, ClientAuthMode, TlsServerSpec};
+    use bars_testsupport::{spawn_tls, ClientAuthMode, TlsServerSpec};
     let pki = Pki::new();
     let der = |p: &Path| testsupport::cert(p).der().to_vec();
     for (name, want) in [("revoked", Some("revocation.revoked")), ("good", None)] {
@@ -414,6 +413,7 @@ fn probe_checks_the_revocation_of_what_the_server_sent() {
             key_pkcs8: key,
             client_auth: ClientAuthMode::None,
             tls12_only: false,
+            ocsp: None,
         })
         .unwrap();
         let args: Vec<String> = [
@@ -451,7 +451,7 @@ fn probe_checks_the_revocation_of_what_the_server_sent() {
 #[test]
 fn scan_checks_revocation_and_downloads_each_crl_once() {
     bars_testpki::require_tools!("openssl");
-    use bars_net::testserver::{spawn_tls, ClientAuthMode, TlsServerSpec};
+    use bars_testsupport::{spawn_tls, ClientAuthMode, TlsServerSpec};
     let pki = Pki::new();
     let der = |p: &Path| testsupport::cert(p).der().to_vec();
     let mut servers = Vec::new();
@@ -468,6 +468,7 @@ fn scan_checks_revocation_and_downloads_each_crl_once() {
             key_pkcs8: key,
             client_auth: ClientAuthMode::None,
             tls12_only: false,
+            ocsp: None,
         })
         .unwrap();
         list.push_str(&format!("{addr},{name}.example\n"));

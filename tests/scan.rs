@@ -4,7 +4,7 @@
 
 use crate::schema::assert_valid;
 use crate::util::{base64_decode, fixture, run, Run};
-use bars_net::testserver::{
+use bars_testsupport::{
     spawn_fleet, ClientAuthMode, ClientCas, FleetKind, Hostile, ServerHandle, TlsServerSpec,
 };
 use serde_json::Value;
@@ -41,6 +41,7 @@ fn spec(chain: &str, key: &str, client_auth: ClientAuthMode) -> TlsServerSpec {
         key_pkcs8: pem_ders(key).remove(0),
         client_auth,
         tls12_only: false,
+        ocsp: None,
     }
 }
 

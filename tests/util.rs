@@ -84,17 +84,7 @@ pub fn run_with<S: AsRef<std::ffi::OsStr>>(args: &[S], env: &[(&str, &str)]) -> 
 
 /// Runs `openssl` in `dir` (no config file), panicking with its stderr on failure.
 pub fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .env("OPENSSL_CONF", "/dev/null")
-        .output()
-        .expect("openssl runs");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    bars_testsupport::openssl::openssl_bare(dir, args);
 }
 
 /// Standard base64 (padding and whitespace ignored).

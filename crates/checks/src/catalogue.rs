@@ -3,7 +3,8 @@
 
 use crate::{Finding, Severity};
 
-/// One kind of finding.
+/// One kind of finding. A [`Finding`] carries its kind: compare kinds with
+/// [`Finding::is`] or [`CheckInfo::family`], never ids as text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CheckInfo {
@@ -19,12 +20,68 @@ pub struct CheckInfo {
     pub fix: &'static str,
 }
 
+/// The family of a finding kind: the part of its id before the dot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Family {
+    /// `cert.*`: one certificate.
+    Cert,
+    /// `chain.*`: path building.
+    Chain,
+    /// `csr.*`: certificate signing requests.
+    Csr,
+    /// `input.*`: the inputs themselves.
+    Input,
+    /// `key.*`: private keys.
+    Key,
+    /// `name.*`: names and the BaRS naming rules.
+    Name,
+    /// `pfx.*`: PKCS#12 files.
+    Pfx,
+    /// `revocation.*`: CRL and OCSP.
+    Revocation,
+    /// `tls.*`: what a probe saw of the TLS layer.
+    Tls,
+    /// `trust.*`: a Receiver's client-CA file.
+    Trust,
+}
+
 impl CheckInfo {
+    /// The family (`chain`, `cert`, …) of this kind.
+    pub fn family(&self) -> Family {
+        match self.id.split('.').next().unwrap_or_default() {
+            "chain" => Family::Chain,
+            "csr" => Family::Csr,
+            "input" => Family::Input,
+            "key" => Family::Key,
+            "name" => Family::Name,
+            "pfx" => Family::Pfx,
+            "revocation" => Family::Revocation,
+            "tls" => Family::Tls,
+            "trust" => Family::Trust,
+            _ => Family::Cert,
+        }
+    }
+
+    /// The id without its family (`incomplete` for `chain.incomplete`).
+    pub fn short_name(&self) -> &'static str {
+        self.id.split_once('.').map_or(self.id, |(_, n)| n)
+    }
+
+    /// True when `self` and `other` are the same kind.
+    pub fn same_kind(&self, other: &CheckInfo) -> bool {
+        self.id == other.id
+    }
+
     /// A finding of this kind, about certificate `certificate` (an index into the
     /// analysis's certificate list) with `detail` naming the values involved.
-    pub fn finding(&self, certificate: Option<usize>, detail: impl Into<String>) -> Finding {
+    pub fn finding(
+        &'static self,
+        certificate: Option<usize>,
+        detail: impl Into<String>,
+    ) -> Finding {
         Finding {
-            id: self.id,
+            kind: self,
             severity: self.severity,
             title: self.title.to_string(),
             detail: detail.into(),
@@ -35,7 +92,7 @@ impl CheckInfo {
     }
 
     /// A finding of this kind about the input file `file` (not a certificate).
-    pub fn finding_for_file(&self, file: &str, detail: impl Into<String>) -> Finding {
+    pub fn finding_for_file(&'static self, file: &str, detail: impl Into<String>) -> Finding {
         Finding {
             file: Some(file.to_string()),
             ..self.finding(None, detail)
@@ -459,6 +516,13 @@ pub fn catalogue() -> &'static [CheckInfo] {
 /// The finding kind with this id.
 pub fn lookup(id: &str) -> Option<&'static CheckInfo> {
     ALL.iter().find(|c| c.id == id)
+}
+
+impl serde::Serialize for CheckInfo {
+    /// A kind serialises as its id.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id)
+    }
 }
 
 #[cfg(test)]

@@ -115,9 +115,14 @@ pub enum Usage {
 /// How to judge.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// Forced environment; `None` is `auto` (from the FQDN prefix, else from the issuing
-    /// sub-CA, else `public` when the chain ends at a Mozilla root).
+    /// The environment decided before the analysis (`--env`, or for an endpoint the BaRS
+    /// prefix of the name to cover; [`Options::env_source`] says which); `None` is `auto`:
+    /// from the leaf's names, else from the issuing sub-CA, else `public` when the chain
+    /// ends at a Mozilla root.
     pub env: Option<Environment>,
+    /// Where [`Options::env`] came from, when it is set (reported as the analysis's
+    /// `environment_source`).
+    pub env_source: crate::EnvSource,
     /// `--ca` certificates.
     pub extra_cas: Vec<ExtraCa>,
     /// Use the embedded NHS CAs as anchors and known intermediates (`--no-embedded-ca`
@@ -149,6 +154,7 @@ impl Options {
     pub fn new(at: i64) -> Self {
         Options {
             env: None,
+            env_source: crate::EnvSource::Forced,
             extra_cas: Vec::new(),
             use_embedded: true,
             at,

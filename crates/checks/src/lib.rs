@@ -21,8 +21,11 @@ mod testutil;
 pub use analyse::{analyse, Analysis, CertEntry, ChainResult, EnvSource, Role};
 pub use catalogue::{
     catalogue, cert, chain, csr, input, key, lookup, name, pfx, revocation, tls, trust, CheckInfo,
+    Family,
 };
 pub use given::{CheckInput, ExtraCa, Options, Purpose, Source, Usage};
+/// The TLS vocabulary of [`TlsFacts`] (rustls' types, shared with the probe).
+pub use rustls::{AlertDescription, ProtocolVersion};
 pub use tls_checks::{tls_findings, AuditFacts, HandshakeFacts, TlsFacts};
 
 use serde::Serialize;
@@ -67,8 +70,9 @@ impl fmt::Display for Severity {
 /// One diagnosis.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// Stable id (see [`catalogue`]).
-    pub id: &'static str,
+    /// Its kind in the [`catalogue`] (serialised as the stable id).
+    #[serde(rename = "id")]
+    pub kind: &'static CheckInfo,
     /// Severity.
     pub severity: Severity,
     /// One-line title.
@@ -92,6 +96,21 @@ impl Finding {
         self.fix = fix.into();
         self
     }
+
+    /// The stable id, e.g. `chain.incomplete`.
+    pub fn id(&self) -> &'static str {
+        self.kind.id
+    }
+
+    /// True when this finding is of `kind` (e.g. `f.is(&cert::EXPIRED)`).
+    pub fn is(&self, kind: &CheckInfo) -> bool {
+        self.kind.same_kind(kind)
+    }
+
+    /// The family of its kind.
+    pub fn family(&self) -> Family {
+        self.kind.family()
+    }
 }
 
 /// Counts by severity.
@@ -106,11 +125,12 @@ pub struct Summary {
 }
 
 /// The gate's answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Verdict {
     /// Nothing at warning or above.
+    #[default]
     Pass,
     /// Warnings (or anything below `fail_on`) but nothing at or above `fail_on`.
     Warn,
@@ -133,15 +153,15 @@ impl Verdict {
 /// order of every findings list the tool prints).
 pub fn sort_findings(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
-        (a.severity, a.id, a.certificate, &a.detail).cmp(&(
+        (a.severity, a.id(), a.certificate, &a.detail).cmp(&(
             b.severity,
-            b.id,
+            b.id(),
             b.certificate,
             &b.detail,
         ))
     });
     findings
-        .dedup_by(|a, b| a.id == b.id && a.certificate == b.certificate && a.detail == b.detail);
+        .dedup_by(|a, b| a.is(b.kind) && a.certificate == b.certificate && a.detail == b.detail);
 }
 
 /// Counts `findings` by severity.

@@ -83,8 +83,24 @@ fn cn_set(v: &[String]) -> Vec<String> {
 /// certificate answers (other key, or same key but another CN), a key that belongs to no
 /// certificate or CSR given.
 pub fn match_up(input: &CheckInput) -> Matched {
-    // The certificates that can answer a CSR: all but the CAs that issued another
-    // certificate given, and the NHS CAs (chain material, not the user's certificate).
+    let certificates = answering_certificates(input);
+    let (csrs, keys) = entries(input);
+    let groups = groups(&certificates, &csrs, &keys);
+    let mut findings = csr_findings(input, &certificates);
+    findings.extend(key_findings(&certificates, &csrs, &keys));
+    Matched {
+        certificates,
+        csrs,
+        keys,
+        groups,
+        findings,
+    }
+}
+
+/// The certificates that can answer a CSR (files and PFX contents): all but the CAs that
+/// issued another certificate given, and the NHS CAs (chain material, not the user's
+/// certificate).
+fn answering_certificates(input: &CheckInput) -> Vec<(Certificate, Source)> {
     let all: Vec<(Certificate, Source)> = input
         .certificates
         .iter()
@@ -101,8 +117,7 @@ pub fn match_up(input: &CheckInput) -> Matched {
             o.issuer_der() == c.subject_der() && o.summary().sha256 != c.summary().sha256
         })
     };
-    let certificates: Vec<(Certificate, Source)> = all
-        .iter()
+    all.iter()
         .filter(|(c, _)| {
             let sha = &c.summary().sha256;
             !(c.summary().is_ca && issues_another(c))
@@ -110,8 +125,12 @@ pub fn match_up(input: &CheckInput) -> Matched {
                 && bars_nhs::find_other_by_sha256(sha).is_none()
         })
         .cloned()
-        .collect();
-    let csrs: Vec<CsrEntry> = input
+        .collect()
+}
+
+/// The CSRs and keys as `match` lists them (keys from files, then from PFX archives).
+fn entries(input: &CheckInput) -> (Vec<CsrEntry>, Vec<KeyEntry>) {
+    let csrs = input
         .csrs
         .iter()
         .map(|(c, s)| CsrEntry {
@@ -129,14 +148,20 @@ pub fn match_up(input: &CheckInput) -> Matched {
         })
         .collect();
     for (p, s) in &input.pfx {
-        for k in &p.keys {
-            keys.push(KeyEntry {
-                source: format!("{s} (in the PFX)"),
-                public_key_sha256: k.summary.public_key_sha256.clone(),
-            });
-        }
+        keys.extend(p.keys.iter().map(|k| KeyEntry {
+            source: format!("{s} (in the PFX)"),
+            public_key_sha256: k.summary.public_key_sha256.clone(),
+        }));
     }
+    (csrs, keys)
+}
 
+/// One group per public key, in order of first appearance.
+fn groups(
+    certificates: &[(Certificate, Source)],
+    csrs: &[CsrEntry],
+    keys: &[KeyEntry],
+) -> Vec<MatchGroup> {
     let mut order: Vec<String> = Vec::new();
     let mut groups: BTreeMap<String, MatchGroup> = BTreeMap::new();
     for (i, (c, _)) in certificates.iter().enumerate() {
@@ -154,19 +179,24 @@ pub fn match_up(input: &CheckInput) -> Matched {
             group(&mut groups, &mut order, pk).keys.push(i);
         }
     }
-    let groups: Vec<MatchGroup> = order
+    order
         .iter()
         .filter_map(|pk| groups.get(pk).cloned())
-        .collect();
+        .collect()
+}
 
+fn cert_label(certificates: &[(Certificate, Source)], i: usize) -> String {
+    certificates
+        .get(i)
+        .map(|(c, s)| format!("certificate {} ({s})", c.summary().subject))
+        .unwrap_or_default()
+}
+
+/// `csr.cert-mismatch`: a certificate with the CSR's key but another CN, and, when
+/// certificates nobody asked for remain, each CSR no certificate holds the key of.
+fn csr_findings(input: &CheckInput, certificates: &[(Certificate, Source)]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let cert_label = |i: usize| {
-        certificates
-            .get(i)
-            .map(|(c, s)| format!("certificate {} ({s})", c.summary().subject))
-            .unwrap_or_default()
-    };
-    let mut leftover_csrs = Vec::new();
+    let mut unanswered = Vec::new();
     for (c, src) in &input.csrs {
         let what = format!("CSR {src} ({})", c.summary.subject);
         let same_key: Vec<usize> = certificates
@@ -176,92 +206,173 @@ pub fn match_up(input: &CheckInput) -> Matched {
             .map(|(i, _)| i)
             .collect();
         if same_key.is_empty() {
-            leftover_csrs.push((what, c.summary.public_key_sha256.clone()));
+            unanswered.push((what, c.summary.public_key_sha256.clone()));
             continue;
         }
         let want = cn_set(&c.summary.subject_cns);
-        let answered = same_key.iter().any(|&i| {
+        let cns_of = |i: usize| {
             certificates
                 .get(i)
-                .is_some_and(|(x, _)| cn_set(&x.summary().subject_cns) == want)
-        });
-        if !answered {
-            let names: Vec<String> = same_key
-                .iter()
-                .map(|&i| {
-                    let cns = certificates
-                        .get(i)
-                        .map(|(x, _)| x.summary().subject_cns.join(", "))
-                        .unwrap_or_default();
-                    format!("{} has CN {cns}", cert_label(i))
-                })
-                .collect();
-            findings.push(csrc::CERT_MISMATCH.finding(
-                None,
-                format!(
-                    "{what} asks for CN {} but {}",
-                    c.summary.subject_cns.join(", "),
-                    names.join("; ")
-                ),
-            ));
+                .map(|(x, _)| x.summary().subject_cns.clone())
+        };
+        if same_key
+            .iter()
+            .any(|&i| cns_of(i).is_some_and(|v| cn_set(&v) == want))
+        {
+            continue;
         }
+        let names: Vec<String> = same_key
+            .iter()
+            .map(|&i| {
+                let cns = cns_of(i).unwrap_or_default().join(", ");
+                format!("{} has CN {cns}", cert_label(certificates, i))
+            })
+            .collect();
+        findings.push(csrc::CERT_MISMATCH.finding(
+            None,
+            format!(
+                "{what} asks for CN {} but {}",
+                c.summary.subject_cns.join(", "),
+                names.join("; ")
+            ),
+        ));
     }
     // Certificates no CSR asked for, against CSRs no certificate answers: the wrong pairs.
-    let leftover_certs: Vec<usize> = (0..certificates.len())
-        .filter(|&i| {
-            certificates.get(i).is_some_and(|(x, _)| {
-                !input
-                    .csrs
-                    .iter()
-                    .any(|(c, _)| c.summary.public_key_sha256 == x.summary().public_key_sha256)
-            })
+    let asked_for = |x: &Certificate| {
+        input
+            .csrs
+            .iter()
+            .any(|(c, _)| c.summary.public_key_sha256 == x.summary().public_key_sha256)
+    };
+    let leftover: Vec<String> = certificates
+        .iter()
+        .enumerate()
+        .filter(|(_, (x, _))| !asked_for(x))
+        .map(|(i, (x, _))| {
+            format!(
+                "{} holds public key {}",
+                cert_label(certificates, i),
+                x.summary().public_key_sha256
+            )
         })
         .collect();
-    if !leftover_certs.is_empty() {
-        for (what, pk) in &leftover_csrs {
-            let others: Vec<String> = leftover_certs
-                .iter()
-                .map(|&i| {
-                    let cpk = certificates
-                        .get(i)
-                        .map(|(x, _)| x.summary().public_key_sha256.clone())
-                        .unwrap_or_default();
-                    format!("{} holds public key {cpk}", cert_label(i))
-                })
-                .collect();
+    if !leftover.is_empty() {
+        for (what, pk) in &unanswered {
             findings.push(csrc::CERT_MISMATCH.finding(
                 None,
                 format!(
                     "{what} (public key {pk}) is answered by no certificate given: {}",
-                    others.join("; ")
+                    leftover.join("; ")
                 ),
             ));
         }
     }
-    let have_public = !certificates.is_empty() || !csrs.is_empty();
-    for k in &keys {
-        let Some(pk) = &k.public_key_sha256 else {
-            continue;
+    findings
+}
+
+/// `key.mismatch`: a private key that belongs to no certificate or CSR given (when any
+/// was given).
+fn key_findings(
+    certificates: &[(Certificate, Source)],
+    csrs: &[CsrEntry],
+    keys: &[KeyEntry],
+) -> Vec<Finding> {
+    if certificates.is_empty() && csrs.is_empty() {
+        return Vec::new();
+    }
+    keys.iter()
+        .filter_map(|k| {
+            let pk = k.public_key_sha256.as_ref()?;
+            let belongs = certificates
+                .iter()
+                .any(|(c, _)| c.summary().public_key_sha256 == *pk)
+                || csrs.iter().any(|c| c.public_key_sha256 == *pk);
+            (!belongs).then(|| {
+                keyc::MISMATCH.finding(
+                    None,
+                    format!(
+                        "private key {} (public key {pk}) belongs to no certificate or CSR given",
+                        k.source
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bars_model::{Csr, PrivateKey};
+
+    /// A self-signed certificate for `cn`, a CSR for `csr_cn` with the same key, and the
+    /// key.
+    fn triple(cn: &str, csr_cn: &str) -> (Certificate, Csr, PrivateKey) {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let params = |cn: &str| {
+            let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+            p.distinguished_name = rcgen::DistinguishedName::new();
+            p.distinguished_name.push(rcgen::DnType::CommonName, cn);
+            p
         };
-        let belongs = certificates
-            .iter()
-            .any(|(c, _)| c.summary().public_key_sha256 == *pk)
-            || csrs.iter().any(|c| c.public_key_sha256 == *pk);
-        if have_public && !belongs {
-            findings.push(keyc::MISMATCH.finding(
-                None,
-                format!(
-                    "private key {} (public key {pk}) belongs to no certificate or CSR given",
-                    k.source
-                ),
-            ));
+        let cert = params(cn).self_signed(&key).unwrap();
+        let csr = params(csr_cn).serialize_request(&key).unwrap();
+        (
+            Certificate::from_der(cert.der()).unwrap(),
+            Csr::from_der(csr.der()).unwrap(),
+            PrivateKey::from_pkcs8_der(&key.serialize_der()).unwrap(),
+        )
+    }
+
+    fn input(certs: &[&Certificate], csrs: &[&Csr], keys: &[&PrivateKey]) -> CheckInput {
+        let f = |n: &str| Source::File(n.into());
+        CheckInput {
+            certificates: certs.iter().map(|c| ((*c).clone(), f("c"))).collect(),
+            csrs: csrs.iter().map(|c| ((*c).clone(), f("r"))).collect(),
+            keys: keys.iter().map(|k| ((*k).clone(), f("k"))).collect(),
+            ..CheckInput::default()
         }
     }
-    Matched {
-        certificates,
-        csrs,
-        keys,
-        groups,
-        findings,
+
+    fn ids(m: &Matched) -> Vec<&'static str> {
+        m.findings.iter().map(Finding::id).collect()
+    }
+
+    #[test]
+    fn a_certificate_its_csr_and_its_key_make_one_group() {
+        let (c, r, k) = triple("a.nhs.uk", "a.nhs.uk");
+        let m = match_up(&input(&[&c], &[&r], &[&k]));
+        assert!(m.findings.is_empty(), "{:?}", m.findings);
+        assert_eq!(m.groups.len(), 1);
+        assert_eq!(
+            (
+                m.groups[0].certificates.len(),
+                m.groups[0].csrs.len(),
+                m.groups[0].keys.len()
+            ),
+            (1, 1, 1)
+        );
+    }
+
+    #[test]
+    fn the_same_key_under_another_cn_does_not_answer_the_csr() {
+        let (c, r, _) = triple("a.nhs.uk", "b.nhs.uk");
+        let m = match_up(&input(&[&c], &[&r], &[]));
+        assert_eq!(ids(&m), ["csr.cert-mismatch"]);
+        assert!(m.findings[0].detail.contains("asks for CN b.nhs.uk"));
+    }
+
+    #[test]
+    fn wrong_pairs_and_stray_keys_are_named() {
+        let (c1, _, _) = triple("a.nhs.uk", "a.nhs.uk");
+        let (_, r2, k2) = triple("b.nhs.uk", "b.nhs.uk");
+        let (_, _, k3) = triple("c.nhs.uk", "c.nhs.uk");
+        let m = match_up(&input(&[&c1], &[&r2], &[&k2, &k3]));
+        assert_eq!(ids(&m), ["csr.cert-mismatch", "key.mismatch"]);
+        assert!(m.findings[0]
+            .detail
+            .contains("is answered by no certificate given"));
+        // A key alone is nothing to match.
+        assert!(match_up(&input(&[], &[], &[&k3])).findings.is_empty());
     }
 }

@@ -5,13 +5,14 @@ use crate::catalogue::tls;
 use crate::given::Options;
 use crate::{Analysis, Finding, Role, Severity};
 use bars_nhs::{CaPurpose, Environment, Generation};
+use rustls::{AlertDescription, ProtocolVersion};
 use x509_parser::prelude::FromDer;
 
 /// A handshake that failed after the server's chain arrived.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HandshakeFacts {
     /// The TLS alert the server sent, if any (`unknown_ca`, `certificate_required`, …).
-    pub alert: Option<String>,
+    pub alert: Option<AlertDescription>,
     /// What happened, one plain sentence.
     pub message: String,
 }
@@ -32,8 +33,8 @@ pub struct AuditFacts {
 /// The TLS facts of one probe.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TlsFacts {
-    /// Protocol version the server chose (`TLSv1.3`, `TLSv1.2`, `TLSv1.0`, …), if known.
-    pub version: Option<String>,
+    /// Protocol version the server chose, if known.
+    pub version: Option<ProtocolVersion>,
     /// The server sent a CertificateRequest.
     pub client_auth_requested: bool,
     /// The acceptable client CA names it advertised (DER `Name`s, as sent).
@@ -48,15 +49,22 @@ pub struct TlsFacts {
 }
 
 /// Alerts with which a server refuses a client that presented no certificate.
-const NO_CERT_ALERTS: &[&str] = &[
-    "certificate_required",
-    "handshake_failure",
-    "bad_certificate",
-    "access_denied",
+const NO_CERT_ALERTS: &[AlertDescription] = &[
+    AlertDescription::CertificateRequired,
+    AlertDescription::HandshakeFailure,
+    AlertDescription::BadCertificate,
+    AlertDescription::AccessDenied,
 ];
 
-fn old_version(v: &str) -> bool {
-    matches!(v, "TLSv1.1" | "TLSv1.0" | "SSLv3" | "SSLv2")
+/// The name of `v` when it is below TLS 1.2 (`tls.old-protocol`).
+fn old_version(v: ProtocolVersion) -> Option<&'static str> {
+    match v {
+        ProtocolVersion::TLSv1_1 => Some("TLSv1.1"),
+        ProtocolVersion::TLSv1_0 => Some("TLSv1.0"),
+        ProtocolVersion::SSLv3 => Some("SSLv3"),
+        ProtocolVersion::SSLv2 => Some("SSLv2"),
+        _ => None,
+    }
 }
 
 /// A name (DER) in RFC 4514, or `None` when it does not decode.
@@ -160,7 +168,7 @@ fn weak_leaf_key(analysis: &Analysis) -> Option<String> {
 /// analysis's environment is `int` or `prod`.
 pub fn tls_findings(facts: &TlsFacts, analysis: &Analysis, opts: &Options) -> Vec<Finding> {
     let mut out = Vec::new();
-    if let Some(v) = facts.version.as_deref().filter(|v| old_version(v)) {
+    if let Some(v) = facts.version.and_then(old_version) {
         out.push(tls::OLD_PROTOCOL.finding(
             None,
             format!("the server negotiated {v}; only TLS 1.2 and 1.3 are acceptable"),
@@ -222,7 +230,7 @@ pub fn tls_findings(facts: &TlsFacts, analysis: &Analysis, opts: &Options) -> Ve
         let mut detail = h.message.clone();
         if h.alert.is_none() {
             if let Some(k) = weak_leaf_key(analysis) {
-                let how = if facts.version.as_deref() == Some("TLSv1.3") {
+                let how = if facts.version == Some(ProtocolVersion::TLSv1_3) {
                     " for TLS 1.3"
                 } else {
                     ""
@@ -235,9 +243,7 @@ pub fn tls_findings(facts: &TlsFacts, analysis: &Analysis, opts: &Options) -> Ve
         }
         let anonymous_refused = !facts.client_cert_sent
             && facts.client_auth_requested
-            && h.alert
-                .as_deref()
-                .is_some_and(|a| NO_CERT_ALERTS.contains(&a));
+            && h.alert.is_some_and(|a| NO_CERT_ALERTS.contains(&a));
         let mut f = tls::HANDSHAKE_FAILED.finding(None, detail);
         if anonymous_refused {
             // What a Receiver must do to a client without a certificate: not a fault.
@@ -295,7 +301,7 @@ mod tests {
     }
 
     fn ids(f: &[Finding]) -> Vec<&'static str> {
-        f.iter().map(|f| f.id).collect()
+        f.iter().map(|f| f.id()).collect()
     }
 
     fn opts() -> Options {
@@ -304,7 +310,7 @@ mod tests {
 
     fn requested(cas: Vec<Vec<u8>>) -> TlsFacts {
         TlsFacts {
-            version: Some("TLSv1.3".into()),
+            version: Some(ProtocolVersion::TLSv1_3),
             client_auth_requested: true,
             acceptable_client_cas: cas,
             ..TlsFacts::default()
@@ -314,7 +320,7 @@ mod tests {
     #[test]
     fn receiver_rules_apply_in_int_and_prod_only() {
         let none = TlsFacts {
-            version: Some("TLSv1.3".into()),
+            version: Some(ProtocolVersion::TLSv1_3),
             ..TlsFacts::default()
         };
         for env in [Environment::Int, Environment::Prod] {
@@ -411,7 +417,7 @@ mod tests {
     #[test]
     fn old_protocol_and_audit() {
         let f = TlsFacts {
-            version: Some("TLSv1.0".into()),
+            version: Some(ProtocolVersion::TLSv1_0),
             client_auth_requested: true,
             audit: Some(AuditFacts {
                 anonymous_accepted: Some("the server answered \"HTTP/1.1 200 OK\"".into()),
@@ -444,7 +450,7 @@ mod tests {
         let f = TlsFacts {
             client_cert_sent: true,
             handshake_failure: Some(HandshakeFacts {
-                alert: Some("unknown_ca".into()),
+                alert: Some(AlertDescription::UnknownCA),
                 message: "the server ended the handshake with the TLS alert unknown_ca".into(),
             }),
             ..requested(vec![subject("nhs-int-authentication-g2")])
@@ -457,7 +463,7 @@ mod tests {
         let f = TlsFacts {
             client_cert_sent: false,
             handshake_failure: Some(HandshakeFacts {
-                alert: Some("certificate_required".into()),
+                alert: Some(AlertDescription::CertificateRequired),
                 message: "rejected".into(),
             }),
             ..requested(vec![subject("nhs-int-authentication-g2")])

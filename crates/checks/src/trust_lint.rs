@@ -14,7 +14,7 @@ use bars_nhs::{CaPurpose, CaRole, Environment, Generation, NhsCa};
 pub struct TrustReport {
     /// The file's certificates, in order, with their role (`root` for self-signed,
     /// `intermediate` for other CAs, `leaf` otherwise).
-    pub certificates: Vec<(Certificate, Source, &'static str)>,
+    pub certificates: Vec<(Certificate, Source, crate::Role)>,
     /// Findings, most severe first.
     pub findings: Vec<Finding>,
     /// The environment's issuing sub-CA the server should pin client verification to
@@ -57,11 +57,11 @@ pub fn lint(certs: &[(Certificate, Source)], env: Environment, opts: &Options) -
         let s = c.summary();
         let l = label(i, c);
         let role = if s.self_issued {
-            "root"
+            crate::Role::Root
         } else if s.is_ca {
-            "intermediate"
+            crate::Role::Intermediate
         } else {
-            "leaf"
+            crate::Role::Leaf
         };
         entries.push((c.clone(), src.clone(), role));
         if s.not_after_unix < opts.at {
@@ -251,7 +251,7 @@ mod tests {
     }
 
     fn ids(r: &TrustReport) -> Vec<&'static str> {
-        let mut v: Vec<_> = r.findings.iter().map(|f| f.id).collect();
+        let mut v: Vec<_> = r.findings.iter().map(|f| f.id()).collect();
         v.dedup();
         v
     }

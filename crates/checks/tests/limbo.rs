@@ -159,19 +159,19 @@ fn run_case(tc: &Testcase, now: i64) -> Result<(bool, String), String> {
         }
         eprintln!("chains {:?}", analysis.chains);
         for f in &analysis.findings {
-            eprintln!("{} {:?}: {}", f.id, f.certificate, f.detail);
+            eprintln!("{} {:?}: {}", f.id(), f.certificate, f.detail);
         }
     }
     let valid = analysis.chains.first().is_some_and(|c| c.valid);
     let mismatch = analysis
         .findings
         .iter()
-        .any(|f| f.id == "name.host-mismatch");
+        .any(|f| f.id() == "name.host-mismatch");
     let errors: Vec<String> = analysis
         .findings
         .iter()
         .filter(|f| f.severity == bars_checks::Severity::Error)
-        .map(|f| format!("{}: {}", f.id, f.detail))
+        .map(|f| format!("{}: {}", f.id(), f.detail))
         .collect();
     let context = if valid && !mismatch {
         "chain.valid".to_string()

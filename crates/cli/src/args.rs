@@ -1,7 +1,10 @@
 //! Command-line arguments: what the user typed, validated by clap, nothing built yet.
 
+use bars_nhs::{EnvChoice, Environment};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use std::time::Duration;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -151,13 +154,37 @@ Examples:
     },
 }
 
+/// `--env`: auto, int, prod or public, parsed into the one [`EnvChoice`].
+pub fn env_choice() -> impl TypedValueParser<Value = EnvChoice> {
+    env_choice_of(&["auto", "int", "prod", "public"])
+}
+
+/// `--env` limited to `values` (a subset of auto, int, prod, public).
+pub fn env_choice_of(values: &'static [&'static str]) -> impl TypedValueParser<Value = EnvChoice> {
+    PossibleValuesParser::new(values.iter().map(|v| possible(v)))
+        .try_map(|s| s.parse::<EnvChoice>())
+}
+
+/// An environment (no `auto`) among `values`.
+pub fn environment_of(
+    values: &'static [&'static str],
+) -> impl TypedValueParser<Value = Environment> {
+    PossibleValuesParser::new(values.iter().map(|v| possible(v)))
+        .try_map(|s| s.parse::<Environment>())
+}
+
+/// A value of `--env`.
+fn possible(v: &'static str) -> PossibleValue {
+    PossibleValue::new(v)
+}
+
 /// Options shared by the commands that diagnose (check, probe, scan).
 #[derive(Debug, Args, Clone)]
 pub struct DiagArgs {
     /// Environment: int, prod, public, or auto (from the FQDN prefix, else from the
     /// issuing sub-CA; never from the root alone).
-    #[arg(long, value_enum, default_value_t = EnvArg::Auto)]
-    pub env: EnvArg,
+    #[arg(long, default_value = "auto", value_parser = env_choice())]
+    pub env: EnvChoice,
 
     /// More CA certificates (roots or intermediates) for an environment: `int:FILE`,
     /// `prod:FILE`, or `FILE` for the --env in force. Repeatable.
@@ -197,12 +224,84 @@ pub struct ReportArgs {
     pub color: ColorChoice,
 }
 
+/// Online checks. Off by default: without `--revocation` or `--fetch-missing` nothing
+/// is contacted, whatever URLs the certificates name. (check, probe, scan.)
+#[derive(Debug, Args, Clone)]
+pub struct OnlineArgs {
+    /// Check whether the certificates of the path (all but the root) are revoked: off
+    /// (nothing is contacted), crl (download the CRLs their CRL distribution points
+    /// name), ocsp (ask the OCSP responders their AIA names) or both.
+    #[arg(long, value_enum, default_value_t = RevocationArg::Off, value_name = "MODE")]
+    pub revocation: RevocationArg,
+
+    /// When the chain is incomplete and no known CA completes it, download the missing
+    /// issuer from the AIA caIssuers URL of the certificate that needs it; only a
+    /// certificate that verifiably issued it is used, shown as `fetched:<url>`.
+    /// chain.incomplete is still reported: BaRS clients do not fetch.
+    #[arg(long)]
+    pub fetch_missing: bool,
+
+    /// Directory caching downloaded CRLs (until their nextUpdate) and issuers (a day);
+    /// default $XDG_CACHE_HOME/bars-certcheck, else ~/.cache/bars-certcheck.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Neither read nor write the cache directory.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Bound of each CRL, OCSP or issuer download (connect and total), in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub revocation_timeout: u64,
+}
+
+/// `--revocation` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum EnvArg {
-    Auto,
-    Int,
-    Prod,
-    Public,
+pub enum RevocationArg {
+    Off,
+    Crl,
+    Ocsp,
+    Both,
+}
+
+/// How endpoints are reached and what is presented to them (probe, scan).
+#[derive(Debug, Args, Clone)]
+pub struct ConnectArgs {
+    /// Present this client certificate (PEM/DER, leaf first; intermediates may follow),
+    /// as the BaRS proxy does. Needs --client-key.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "client_key",
+        conflicts_with = "pfx"
+    )]
+    pub client_cert: Option<PathBuf>,
+
+    /// The private key of --client-cert (PKCS#8, PKCS#1, SEC1; encrypted keys take
+    /// --password-env/--password-file).
+    #[arg(long, value_name = "FILE", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
+
+    /// Present the client certificate, key and chain held in this PKCS#12 file.
+    #[arg(long, value_name = "FILE")]
+    pub pfx: Option<PathBuf>,
+
+    /// Also try without a client certificate and with a throwaway self-signed one (and,
+    /// at an int/prod Receiver, look-alike NHS ones), and report the server accepting
+    /// any (tls.accepts-anonymous, tls.accepts-foreign-client).
+    #[arg(long)]
+    pub mtls_audit: bool,
+
+    /// Connect through this HTTP CONNECT proxy, http://[USER:PASSWORD@]HOST[:PORT], for
+    /// every target whatever NO_PROXY says (credentials are sent up front as
+    /// Proxy-Authorization: Basic). Without it, HTTPS_PROXY/NO_PROXY apply (but not with
+    /// --connect).
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+
+    #[command(flatten)]
+    pub password: PasswordArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -308,6 +407,18 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("size out of range: {s:?}"))
 }
 
+/// Parses `--timeout`: a positive number of seconds, at most a day.
+pub fn parse_secs(s: &str) -> Result<Duration, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    if !v.is_finite() || v <= 0.0 || v > 86_400.0 {
+        return Err("the timeout must be more than 0 and at most 86400 seconds".into());
+    }
+    Ok(Duration::from_secs_f64(v))
+}
+
 /// Parses an RFC 3339 time into Unix seconds.
 pub fn parse_time(s: &str) -> Result<i64, String> {
     time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
@@ -333,6 +444,29 @@ mod tests {
         assert!(parse_size("0").is_err());
         assert!(parse_size("12 parsecs").is_err());
         assert!(parse_size("99999999999999999999G").is_err());
+    }
+
+    #[test]
+    fn timeouts_parse() {
+        assert_eq!(parse_secs("2"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_secs("0.5"), Ok(Duration::from_millis(500)));
+        assert!(parse_secs("0").is_err());
+        assert!(parse_secs("-1").is_err());
+        assert!(parse_secs("nan").is_err());
+        assert!(parse_secs("soon").is_err());
+    }
+
+    #[test]
+    fn environments_parse_into_the_one_choice() {
+        let p = env_choice();
+        let cmd = clap::Command::new("t");
+        let parse = |v: &str| p.parse_ref(&cmd, None, std::ffi::OsStr::new(v));
+        assert_eq!(parse("auto").ok(), Some(EnvChoice::Auto));
+        assert_eq!(
+            parse("prod").ok(),
+            Some(EnvChoice::Forced(Environment::Prod))
+        );
+        assert!(parse("dev").is_err());
     }
 
     #[test]

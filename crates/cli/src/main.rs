@@ -1,15 +1,18 @@
 //! `bars-certcheck`: diagnose TLS certificates and chains for NHS BaRS endpoints.
 //!
-//! The binary only wires the library crates together: parse arguments, read inputs,
-//! call the checks, hand the result to a renderer, pick the exit code.
+//! The binary only wires the library crates together: parse arguments, resolve them once,
+//! call the diagnosis pipeline (`bars-diagnose`) on the one tokio runtime it owns, hand
+//! the result to a renderer (`bars-report`), pick the exit code.
 
 mod args;
 mod cmd;
-mod diag;
 mod exit;
 mod input;
 mod output;
 mod password;
+mod render;
+mod setup;
+mod terminal;
 
 use clap::Parser;
 use exit::Exit;
@@ -18,7 +21,12 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     input::set_max_input_bytes(cli.max_input_size);
-    let code = match cmd::run(cli) {
+    let code = match runtime().and_then(|rt| {
+        let done = cmd::run(cli, &rt);
+        // A name lookup that never returns must not hold the process.
+        rt.shutdown_timeout(std::time::Duration::from_millis(100));
+        done
+    }) {
         Ok(code) => code,
         Err(err) => {
             if output::is_broken_pipe(&err) {
@@ -30,4 +38,12 @@ fn main() -> ExitCode {
         }
     };
     code.into()
+}
+
+/// The one runtime every network wait of the run shares.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the runtime: {e}"))
 }

@@ -1,11 +1,14 @@
 //! HTTP(S) downloads with size, time and redirect limits (NHS CA fetch, CRLs, AIA issuers),
 //! or a local file read under the same size limit. Proxies come from `HTTPS_PROXY`,
-//! `HTTP_PROXY` and `NO_PROXY` (reqwest's system proxy handling).
+//! `HTTP_PROXY` and `NO_PROXY` (reqwest reads them with hyper-util's matcher, the rules the
+//! probe uses too), or from an explicit proxy URL, which then applies to every download
+//! whatever `NO_PROXY` says (credentials in it are sent as `Proxy-Authorization: Basic`).
+//! Async only: the caller owns the runtime.
 
 use std::time::Duration;
 
-/// Bounds for one download.
-#[derive(Clone, Copy, Debug)]
+/// Bounds for one download, and the proxy to go through.
+#[derive(Clone, Debug)]
 pub struct FetchLimits {
     /// Whole request, body included.
     pub timeout: Duration,
@@ -15,6 +18,8 @@ pub struct FetchLimits {
     pub max_bytes: u64,
     /// Most redirects followed.
     pub max_redirects: usize,
+    /// An explicit proxy URL (`--proxy`); `None`: `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`.
+    pub proxy: Option<String>,
 }
 
 impl Default for FetchLimits {
@@ -25,6 +30,7 @@ impl Default for FetchLimits {
             connect_timeout: Duration::from_secs(10),
             max_bytes: 1024 * 1024,
             max_redirects: 3,
+            proxy: None,
         }
     }
 }
@@ -106,9 +112,8 @@ pub fn is_url(s: &str) -> bool {
     l.starts_with("http://") || l.starts_with("https://")
 }
 
-/// Blocking facade: fetches a URL (or reads a local file) on a current-thread runtime.
-/// Do not call from inside a tokio runtime; use [`fetch_async`] there.
-pub fn fetch(
+/// Fetches a URL, or reads a local file, within `limits`.
+pub async fn fetch(
     source: &str,
     limits: &FetchLimits,
     progress: Option<Progress<'_>>,
@@ -116,14 +121,7 @@ pub fn fetch(
     if !is_url(source) {
         return read_file(source, limits);
     }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| FetchError {
-            source: source.to_string(),
-            kind: FetchErrorKind::Network(e.to_string()),
-        })?;
-    rt.block_on(fetch_async(source, limits, progress))
+    fetch_async(source, limits, progress).await
 }
 
 fn read_file(path: &str, limits: &FetchLimits) -> Result<Fetched, FetchError> {
@@ -210,11 +208,18 @@ async fn send_limited(
         source: url.to_string(),
         kind,
     };
-    let client = reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .timeout(limits.timeout)
         .connect_timeout(limits.connect_timeout)
         .redirect(reqwest::redirect::Policy::limited(limits.max_redirects))
-        .user_agent(concat!("bars-certcheck/", env!("CARGO_PKG_VERSION")))
+        .user_agent(concat!("bars-certcheck/", env!("CARGO_PKG_VERSION")));
+    if let Some(p) = &limits.proxy {
+        // An explicit proxy replaces the environment's rules (NO_PROXY included).
+        let proxy = reqwest::Proxy::all(p.as_str())
+            .map_err(|e| err(FetchErrorKind::BadUrl(format!("the proxy: {e}"))))?;
+        builder = builder.proxy(proxy);
+    }
+    let client = builder
         .build()
         .map_err(|e| err(FetchErrorKind::Network(e.to_string())))?;
     let request = match post {

@@ -5,10 +5,23 @@
     clippy::indexing_slicing
 )]
 
-use bars_fetch::{fetch, FetchErrorKind, FetchLimits};
+use bars_fetch::{FetchErrorKind, FetchLimits, Fetched, Progress};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
+
+/// The download, on a runtime of this test's own.
+fn fetch(
+    source: &str,
+    limits: &FetchLimits,
+    progress: Option<Progress<'_>>,
+) -> Result<Fetched, bars_fetch::FetchError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(bars_fetch::fetch(source, limits, progress))
+}
 
 /// Serves each connection with `handler(path) -> raw response bytes` (None = stall).
 fn server(handler: fn(&str, u16) -> Option<Vec<u8>>) -> u16 {

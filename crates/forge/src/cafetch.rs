@@ -56,43 +56,74 @@ pub struct Accepted {
     pub loud_warning: Option<String>,
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-fn pem_cert(der: &[u8]) -> String {
-    crate::pem::certificate(der)
-}
-
 fn to_der(bytes: &[u8]) -> Result<Vec<u8>, CaFetchError> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let trimmed = bytes.trim_ascii();
     if trimmed.is_empty() {
         return Err(CaFetchError::NotACertificate("empty download".into()));
     }
-    if trimmed.windows(11).any(|w| w == b"-----BEGIN ") {
-        // PEM, possibly with text around it (openssl x509 -text output): the first
-        // certificate block.
-        let mut labels = Vec::new();
-        for pem in x509_parser::pem::Pem::iter_from_buffer(trimmed) {
-            let pem = pem.map_err(|e| CaFetchError::NotACertificate(format!("bad PEM ({e})")))?;
-            if pem.label == "CERTIFICATE" || pem.label == "X509 CERTIFICATE" {
-                return Ok(pem.contents);
-            }
-            labels.push(pem.label);
-        }
-        return Err(CaFetchError::NotACertificate(if labels.is_empty() {
-            "bad PEM (no complete block)".into()
-        } else {
-            format!("PEM block is {}, not a certificate", labels.join(", "))
-        }));
+    // PEM, possibly with text around it (openssl x509 -text output): the first
+    // certificate block.
+    if let Some(der) = bars_model::pem_first(trimmed, &["CERTIFICATE", "X509 CERTIFICATE"])
+        .map_err(CaFetchError::NotACertificate)?
+    {
+        return Ok(der);
     }
-    if trimmed.starts_with(b"<") {
+    if bars_model::looks_like_html(trimmed) {
         return Err(CaFetchError::NotACertificate(
             "looks like an HTML page (a login or error page?)".into(),
         ));
     }
     Ok(bytes.to_vec())
+}
+
+/// The file `ca fetch` writes for `env` by default: the published file's name, as PEM.
+pub fn default_out(env: Environment) -> &'static str {
+    match env {
+        Environment::Prod => "NHSauthG2.pem",
+        _ => "NHSINTAuthG2.pem",
+    }
+}
+
+/// Where `ca fetch` writes what it accepted for `env`, and what: into `install_dir` as
+/// `<id>.crt` (the root as a file of its own too, with `with_root`), else one PEM file
+/// (`out`, else [`default_out`]) holding the sub-CA, then the root with `with_root`.
+pub fn files_to_write(
+    accepted: &Accepted,
+    env: Environment,
+    out: Option<&std::path::Path>,
+    install_dir: Option<&std::path::Path>,
+    with_root: bool,
+) -> Result<Vec<(std::path::PathBuf, String)>, CaFetchError> {
+    let no_root = || CaFetchError::NoSource(env.as_str().into());
+    let root = env
+        .fetch_source()
+        .and_then(|s| bars_nhs::find_by_id(s.ca_id))
+        .and_then(|ca| ca.parent())
+        .ok_or_else(no_root)?;
+    let root_pem = root
+        .der()
+        .map(|d| bars_model::pem_encode("CERTIFICATE", d))
+        .ok_or_else(no_root)?;
+    let sub_pem = bars_model::pem_encode("CERTIFICATE", &accepted.der);
+    Ok(match install_dir {
+        Some(dir) => {
+            let mut files = vec![(dir.join(&accepted.file_name), sub_pem)];
+            if with_root {
+                files.push((dir.join(format!("{}.crt", root.id)), root_pem));
+            }
+            files
+        }
+        None => {
+            let out = out.map_or_else(|| default_out(env).into(), std::path::Path::to_path_buf);
+            let body = if with_root {
+                format!("{sub_pem}{root_pem}")
+            } else {
+                sub_pem
+            };
+            vec![(out, body)]
+        }
+    })
 }
 
 /// Decides whether `bytes` (DER or PEM) is the CA to install for `env`. `now` is Unix
@@ -122,8 +153,13 @@ pub fn verify_fetched(
             "trailing bytes after the certificate".into(),
         ));
     }
-    let sha = hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &der).as_ref());
-    let bundle_pem = format!("{}{}", pem_cert(&der), pem_cert(root_der));
+    let sha =
+        bars_model::lower_hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &der).as_ref());
+    let bundle_pem = format!(
+        "{}{}",
+        bars_model::pem_encode("CERTIFICATE", &der),
+        bars_model::pem_encode("CERTIFICATE", root_der)
+    );
     let file_name = format!("{}.crt", expected.id);
     if sha == source.sha256 {
         return Ok(Accepted {
@@ -194,28 +230,23 @@ pub fn verify_fetched(
     })
 }
 
-/// Checks that `cert_der`'s signature verifies under `issuer_der`'s RSA key
-/// (sha256/384/512WithRSAEncryption), whatever the name spelling. The error is a short reason.
+/// Checks that `cert_der`'s signature verifies under `issuer_der`'s key (the model's one
+/// signature check), whatever the name spelling; a SHA-1 or MD5 signature is refused
+/// (this decides trust). The error is a short reason.
 pub fn verify_signed_by(cert_der: &[u8], issuer_der: &[u8]) -> Result<(), String> {
-    let (_, cert) = x509_parser::certificate::X509Certificate::from_der(cert_der)
+    let cert = bars_model::Certificate::from_der(cert_der)
         .map_err(|e| format!("certificate unreadable ({e})"))?;
-    let (_, issuer) = x509_parser::certificate::X509Certificate::from_der(issuer_der)
+    let issuer = bars_model::Certificate::from_der(issuer_der)
         .map_err(|e| format!("issuer unreadable ({e})"))?;
+    let alg = cert.summary().signature_algorithm.to_ascii_lowercase();
+    if alg.contains("sha1") || alg.contains("md5") {
+        return Err(format!(
+            "unsupported signature algorithm {}",
+            cert.summary().signature_algorithm
+        ));
+    }
     // Names are not compared here: the signature is the proof (a look-alike name
     // without the root's signature is refused, a renamed re-issue with it is not).
-    let alg = match cert.signature_algorithm.algorithm.to_id_string().as_str() {
-        "1.2.840.113549.1.1.11" => &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
-        "1.2.840.113549.1.1.12" => &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA384,
-        "1.2.840.113549.1.1.13" => &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA512,
-        other => return Err(format!("unsupported signature algorithm {other}")),
-    };
-    let key = aws_lc_rs::signature::UnparsedPublicKey::new(
-        alg,
-        issuer.public_key().subject_public_key.data.as_ref(),
-    );
-    key.verify(
-        cert.tbs_certificate.as_ref(),
-        cert.signature_value.data.as_ref(),
-    )
-    .map_err(|_| "its signature does not verify under the root".to_string())
+    cert.verify_issued_by(&issuer)
+        .map_err(|_| "its signature does not verify under the root".to_string())
 }

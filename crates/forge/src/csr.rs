@@ -42,11 +42,13 @@ impl std::fmt::Debug for Generated {
 }
 
 fn check_fqdn(fqdn: &str) -> Result<(), ForgeError> {
+    // A CN of at most 64 characters whose labels are DNS labels (the BaRS rules' own
+    // label check).
     let ok = !fqdn.is_empty()
         && fqdn.len() <= 64
         && fqdn
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+            .split('.')
+            .all(|label| bars_nhs::check_dns_label(label).is_ok());
     if ok {
         Ok(())
     } else {

@@ -1,14 +1,16 @@
 //! Makes BaRS artefacts right first time: an RSA key with a CN-only PKCS#10 CSR (or a
 //! renewal CSR for an existing key), a PKCS#12 (PFX) bundle in modern or legacy form and
 //! its extraction back to PEM, certificate format conversion, the embedded NHS CAs for
-//! export, and atomic, permission-correct file writes. No printing: each function returns
-//! what it made, or a typed error, for the command to show.
+//! export, atomic, permission-correct file writes, and the TEST certificates minted at run
+//! time for `demo` and `--mtls-audit` ([`mint`]). No printing: each function returns what
+//! it made, or a typed error, for the command to show.
 
 pub mod caexport;
 pub mod cafetch;
 pub mod convert;
 pub mod csr;
 pub mod extract;
+pub mod mint;
 pub mod pem;
 pub mod pfx;
 pub mod write;

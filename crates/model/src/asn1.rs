@@ -188,7 +188,56 @@ pub(crate) fn generalized_time_der(unix: i64) -> Option<Vec<u8>> {
 
 /// Dotted form of an OID.
 pub(crate) fn dotted(oid: &Oid<'_>) -> String {
-    oid.to_id_string()
+    // Every certificate has a dozen OIDs: one string, no big-integer arithmetic, unless
+    // an arc does not fit 64 bits (then asn1-rs's own rendering).
+    let bytes = oid.as_bytes();
+    if bytes.last().is_none_or(|b| b & 0x80 != 0) {
+        return oid.to_id_string();
+    }
+    let mut out = String::with_capacity(bytes.len() * 3);
+    let mut acc: u64 = 0;
+    for &b in bytes {
+        if acc > (u64::MAX >> 7) {
+            return oid.to_id_string();
+        }
+        acc = (acc << 7) | u64::from(b & 0x7f);
+        if b & 0x80 == 0 {
+            if out.is_empty() {
+                let (first, second) = match acc {
+                    0..=39 => (0, acc),
+                    40..=79 => (1, acc - 40),
+                    _ => (2, acc - 80),
+                };
+                push_decimal(&mut out, first);
+                out.push('.');
+                push_decimal(&mut out, second);
+            } else {
+                out.push('.');
+                push_decimal(&mut out, acc);
+            }
+            acc = 0;
+        }
+    }
+    out
+}
+
+/// `n` in decimal onto `out`.
+fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    for d in digits.get(i..).unwrap_or_default() {
+        out.push(char::from(*d));
+    }
 }
 
 /// OpenSSL's name for a signature algorithm OID, else the dotted OID.

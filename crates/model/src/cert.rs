@@ -506,7 +506,7 @@ pub(crate) fn serial_hex(raw: &[u8]) -> String {
         .iter()
         .position(|b| *b != 0)
         .unwrap_or(magnitude.len());
-    let digits = hex::encode(magnitude.get(start..).unwrap_or_default());
+    let digits = crate::lower_hex(magnitude.get(start..).unwrap_or_default());
     let digits = if digits.is_empty() {
         "00".to_string()
     } else {
@@ -566,8 +566,9 @@ fn summarise(
     };
     let mut seen_san = false;
     for ext in tbs.extensions() {
-        s.extensions.push(extension_summary(ext));
-        let oid = asn1::dotted(&ext.oid);
+        let summary = extension_summary(ext);
+        let oid = summary.oid.clone();
+        s.extensions.push(summary);
         match (oid.as_str(), ext.parsed_extension()) {
             ("2.5.29.17", parsed) if !seen_san => {
                 seen_san = true;
@@ -611,10 +612,10 @@ fn summarise(
                 s.extended_key_usage = eku_list(ext.value);
             }
             (_, ParsedExtension::SubjectKeyIdentifier(k)) if s.subject_key_id.is_none() => {
-                s.subject_key_id = Some(hex::encode(k.0));
+                s.subject_key_id = Some(crate::lower_hex(k.0));
             }
             (_, ParsedExtension::AuthorityKeyIdentifier(a)) if s.authority_key_id.is_none() => {
-                s.authority_key_id = a.key_identifier.as_ref().map(|k| hex::encode(k.0));
+                s.authority_key_id = a.key_identifier.as_ref().map(|k| crate::lower_hex(k.0));
             }
             (_, ParsedExtension::AuthorityInfoAccess(aia)) => {
                 for d in &aia.accessdescs {
@@ -751,7 +752,7 @@ fn ip_text(b: &[u8]) -> String {
     } else if let Ok(v6) = <[u8; 16]>::try_from(b) {
         std::net::Ipv6Addr::from(v6).to_string()
     } else {
-        format!("#{}", hex::encode(b))
+        format!("#{}", crate::lower_hex(b))
     }
 }
 

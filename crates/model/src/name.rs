@@ -27,12 +27,24 @@ const OID_CN: &[u8] = &[0x55, 0x04, 0x03];
 /// RFC 4514 string of a name: RDNs most specific first, `,` between RDNs, `+` inside a
 /// multi-valued RDN, special characters escaped, unknown attribute types as `1.2.3=#hex`.
 pub fn dn_to_rfc4514(name: &X509Name<'_>) -> String {
-    let rdns: Vec<String> = name
+    // Every certificate has two names: written into one string, no string per attribute.
+    let rdns: Vec<_> = name
         .iter()
         .filter(|rdn| rdn.iter().next().is_some())
-        .map(|rdn| rdn.iter().map(render_atv).collect::<Vec<_>>().join("+"))
         .collect();
-    rdns.into_iter().rev().collect::<Vec<_>>().join(",")
+    let mut out = String::with_capacity(96);
+    for (i, rdn) in rdns.iter().rev().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        for (j, atv) in rdn.iter().enumerate() {
+            if j > 0 {
+                out.push('+');
+            }
+            push_atv(&mut out, atv);
+        }
+    }
+    out
 }
 
 /// Reads the X.501 Name at the start of `der`, keeping every RDN; returns the bytes after
@@ -154,41 +166,67 @@ pub(crate) fn name_emails(name: &X509Name<'_>) -> Vec<String> {
         .collect()
 }
 
-fn render_atv(atv: &AttributeTypeAndValue<'_>) -> String {
-    let oid = atv.attr_type().as_bytes();
+fn push_atv(out: &mut String, atv: &AttributeTypeAndValue<'_>) {
     let value = atv.attr_value();
-    match short_name(oid) {
+    match short_name(atv.attr_type().as_bytes()) {
         Some(sn) => {
-            let v = match decode_string(value) {
-                Some(s) => escape_value(&s),
-                None => hex_der(value),
-            };
-            format!("{sn}={v}")
+            out.push_str(sn);
+            out.push('=');
+            match decode_str(value) {
+                Some(s) => push_escaped(out, &s),
+                None => out.push_str(&hex_der(value)),
+            }
         }
-        None => format!("{}={}", dotted_oid(atv), hex_der(value)),
+        None => {
+            out.push_str(&dotted_oid(atv));
+            out.push('=');
+            out.push_str(&hex_der(value));
+        }
     }
 }
 
 /// Decodes a string-typed value, or `None` when the value is not a string type or does not
 /// decode.
 fn decode_string(value: &Any<'_>) -> Option<String> {
+    decode_str(value).map(std::borrow::Cow::into_owned)
+}
+
+/// [`decode_string`], borrowing the value when it is UTF-8 (or ASCII) already.
+fn decode_str<'a>(value: &Any<'a>) -> Option<std::borrow::Cow<'a, str>> {
+    use std::borrow::Cow;
     if value.class() != Class::Universal || value.header.is_constructed() {
         return None;
     }
+    let data: &'a [u8] = value.data;
+    if (one_byte(value.tag()) && data.is_ascii()) || value.tag() == Tag::Utf8String {
+        return std::str::from_utf8(data).ok().map(Cow::Borrowed);
+    }
+    decode_other(value).map(Cow::Owned)
+}
+
+/// String types of one byte per character.
+fn one_byte(tag: Tag) -> bool {
+    matches!(
+        tag,
+        Tag::NumericString
+            | Tag::PrintableString
+            | Tag::T61String
+            | Tag::VideotexString
+            | Tag::Ia5String
+            | Tag::UtcTime
+            | Tag::GeneralizedTime
+            | Tag::GraphicString
+            | Tag::VisibleString
+            | Tag::GeneralString
+    )
+}
+
+/// The string types that need converting: Latin-1 bytes, BMPString, UniversalString.
+fn decode_other(value: &Any<'_>) -> Option<String> {
     let data = value.data;
     match value.tag() {
-        Tag::Utf8String => std::str::from_utf8(data).ok().map(str::to_owned),
         // One byte per character, read as Latin-1 (what OpenSSL does for all of these).
-        Tag::NumericString
-        | Tag::PrintableString
-        | Tag::T61String
-        | Tag::VideotexString
-        | Tag::Ia5String
-        | Tag::UtcTime
-        | Tag::GeneralizedTime
-        | Tag::GraphicString
-        | Tag::VisibleString
-        | Tag::GeneralString => Some(data.iter().map(|&b| char::from(b)).collect()),
+        tag if one_byte(tag) => Some(data.iter().map(|&b| char::from(b)).collect()),
         Tag::BmpString => {
             if data.len() % 2 != 0 {
                 return None;
@@ -215,9 +253,9 @@ fn decode_string(value: &Any<'_>) -> Option<String> {
 }
 
 /// RFC 4514 escaping of a decoded value, as OpenSSL's RFC 2253 mode does it.
-fn escape_value(s: &str) -> String {
+/// `s` onto `out`, escaped per RFC 4514 as OpenSSL's RFC 2253 mode does it.
+fn push_escaped(out: &mut String, s: &str) {
     let count = s.chars().count();
-    let mut out = String::with_capacity(s.len() + 4);
     for (i, c) in s.chars().enumerate() {
         let first = i == 0;
         let last = i + 1 == count;
@@ -234,7 +272,6 @@ fn escape_value(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// `#` + uppercase hex of the value's DER encoding (header re-encoded in DER form).
@@ -287,46 +324,9 @@ fn hex_der(value: &Any<'_>) -> String {
     format!("#{}", hex::encode_upper(der))
 }
 
-/// Dotted form of the attribute type's OID (arcs up to 128 bits; longer ones via asn1-rs).
+/// Dotted form of the attribute type's OID.
 fn dotted_oid(atv: &AttributeTypeAndValue<'_>) -> String {
-    let bytes = atv.attr_type().as_bytes();
-    let mut arcs: Vec<u128> = Vec::new();
-    let mut acc: u128 = 0;
-    let mut ok = !bytes.is_empty();
-    for &b in bytes {
-        match acc.checked_mul(128) {
-            Some(v) => acc = v | u128::from(b & 0x7f),
-            None => {
-                ok = false;
-                break;
-            }
-        }
-        if b & 0x80 == 0 {
-            arcs.push(acc);
-            acc = 0;
-        }
-    }
-    if bytes.last().is_some_and(|b| b & 0x80 != 0) {
-        ok = false;
-    }
-    if !ok {
-        return atv.attr_type().to_id_string();
-    }
-    let mut parts: Vec<String> = Vec::with_capacity(arcs.len() + 1);
-    for (i, arc) in arcs.into_iter().enumerate() {
-        if i == 0 {
-            let (a, b) = match arc {
-                0..=39 => (0, arc),
-                40..=79 => (1, arc - 40),
-                _ => (2, arc - 80),
-            };
-            parts.push(a.to_string());
-            parts.push(b.to_string());
-        } else {
-            parts.push(arc.to_string());
-        }
-    }
-    parts.join(".")
+    crate::asn1::dotted(atv.attr_type())
 }
 
 /// OpenSSL's short name (or long name where it has no short one) for the attribute types

@@ -68,6 +68,86 @@ impl Default for Limits {
     }
 }
 
+/// Why a file that must give certificates, or one private key, does not.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FileError {
+    /// The file (or a part of it) could not be read: the first problem.
+    #[error(transparent)]
+    Read(ReadError),
+    /// A private key is encrypted and no password, or a wrong one, was given.
+    #[error(transparent)]
+    Locked(ReadError),
+    /// The file holds no certificate.
+    #[error("{0}: no certificate in the file")]
+    NoCertificate(String),
+    /// The file holds no private key.
+    #[error("{0}: no private key in the file")]
+    NoKey(String),
+    /// The file holds more than one private key.
+    #[error("{path}: {count} private keys in the file; give the one made with the CSR")]
+    SeveralKeys {
+        /// The file.
+        path: String,
+        /// How many.
+        count: usize,
+    },
+}
+
+/// The certificates of `path` (PKCS#12 contents included; no password asked): a file
+/// that cannot be read, or holds none, is an error.
+pub fn certificates_in(path: &Path, limits: &Limits) -> Result<Vec<Certificate>, FileError> {
+    let parsed = read_path(path, &crate::NoPassword, limits);
+    if let Some(e) = parsed.errors.into_iter().next() {
+        return Err(FileError::Read(e));
+    }
+    let certs: Vec<Certificate> = parsed
+        .items
+        .into_iter()
+        .flat_map(|i| match i {
+            Item::Certificate(c) => vec![c],
+            Item::Pfx(p) => p.certificates,
+            _ => Vec::new(),
+        })
+        .collect();
+    if certs.is_empty() {
+        return Err(FileError::NoCertificate(path.display().to_string()));
+    }
+    Ok(certs)
+}
+
+/// The one private key in `path` (a key file, or a PKCS#12 archive), opened with
+/// `passwords`. A key still encrypted (no password was given) comes back as it is.
+pub fn private_key_in(
+    path: &Path,
+    passwords: &dyn PasswordProvider,
+    limits: &Limits,
+) -> Result<PrivateKey, FileError> {
+    let parsed = read_path(path, passwords, limits);
+    if let Some(e) = parsed.errors.into_iter().next() {
+        return Err(match e.kind {
+            ReadErrorKind::NeedPassword { .. } | ReadErrorKind::BadPassword { .. } => {
+                FileError::Locked(e)
+            }
+            _ => FileError::Read(e),
+        });
+    }
+    let mut keys: Vec<PrivateKey> = Vec::new();
+    for item in parsed.items {
+        match item {
+            Item::Key(k) => keys.push(k),
+            Item::Pfx(p) => keys.extend(p.keys),
+            _ => {}
+        }
+    }
+    let path = path.display().to_string();
+    match (keys.len(), keys.pop()) {
+        (1, Some(k)) => Ok(k),
+        (0, _) => Err(FileError::NoKey(path)),
+        (count, _) => Err(FileError::SeveralKeys { path, count }),
+    }
+}
+
 /// Reads `path` (a regular file, or `-` for standard input) and parses everything in it.
 pub fn read_path(path: &Path, passwords: &dyn PasswordProvider, limits: &Limits) -> Parsed {
     let name = path.display().to_string();
@@ -107,6 +187,9 @@ pub fn read_limited(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadErrorKi
                 limit,
             });
         }
+        // The size is known: one allocation, no copies while reading.
+        let expected = usize::try_from(meta.len().min(limit)).unwrap_or(0);
+        bytes.reserve_exact(expected.saturating_add(1));
         std::fs::File::open(path)
             .map_err(io)?
             .take(limit.saturating_add(1))
@@ -127,11 +210,29 @@ pub fn read_bytes(
     passwords: &dyn PasswordProvider,
     limits: &Limits,
 ) -> Parsed {
+    let mut items = Vec::new();
+    let errors = read_each(name, bytes, passwords, limits, &mut |item| items.push(item));
+    Parsed { items, errors }
+}
+
+/// Parses `bytes` item by item: `each` gets every item as soon as it is read, in input
+/// order (so that a caller can show and drop one certificate of a 10,000-certificate
+/// bundle before the next is read); the problems come back at the end, each naming
+/// `name`.
+pub fn read_each(
+    name: &str,
+    bytes: &[u8],
+    passwords: &dyn PasswordProvider,
+    limits: &Limits,
+    each: &mut dyn FnMut(Item),
+) -> Vec<ReadError> {
     let mut r = Reader {
         name,
         passwords,
         limits,
-        out: Parsed::default(),
+        each,
+        items: 0,
+        errors: Vec::new(),
         full: false,
     };
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -146,7 +247,55 @@ pub fn read_bytes(
     } else {
         r.der(bytes);
     }
-    r.out
+    r.errors
+}
+
+/// The DER of the first PEM block in `bytes` whose label is one of `labels` (text around
+/// and between blocks allowed, base64 read leniently). `Ok(None)` when `bytes` hold no
+/// PEM at all (DER, say); an error names what was found instead.
+pub fn pem_first(bytes: &[u8], labels: &[&str]) -> Result<Option<Vec<u8>>, String> {
+    use base64::Engine;
+    if !contains(bytes, b"-----BEGIN ") {
+        return Ok(None);
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let mut found: Vec<String> = Vec::new();
+    let mut body: Option<(String, String)> = None;
+    for line in text.lines().map(str::trim) {
+        if let Some(label) = line
+            .strip_prefix("-----BEGIN ")
+            .and_then(|l| l.strip_suffix("-----"))
+        {
+            body = Some((label.to_string(), String::new()));
+        } else if let Some(label) = line
+            .strip_prefix("-----END ")
+            .and_then(|l| l.strip_suffix("-----"))
+        {
+            let Some((open, b64)) = body.take() else {
+                continue;
+            };
+            if open == label && labels.contains(&label) {
+                return lenient_base64()
+                    .decode(b64.as_bytes())
+                    .map(Some)
+                    .map_err(|e| format!("bad PEM ({label}: {e})"));
+            }
+            found.push(open);
+        } else if let Some((_, b64)) = body.as_mut() {
+            if !line.contains(':') {
+                b64.push_str(line);
+            }
+        }
+    }
+    Err(if found.is_empty() {
+        "bad PEM (no complete block)".into()
+    } else {
+        format!(
+            "PEM block is {}, not {}",
+            found.join(", "),
+            labels.join(" or ")
+        )
+    })
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -191,30 +340,33 @@ struct Block<'t> {
     number: usize,
     label: &'t str,
     headers: Vec<(&'t str, &'t str)>,
-    body: String,
 }
 
 struct Reader<'a> {
     name: &'a str,
     passwords: &'a dyn PasswordProvider,
     limits: &'a Limits,
-    out: Parsed,
+    /// Where each item goes.
+    each: &'a mut dyn FnMut(Item),
+    /// Items given so far.
+    items: usize,
+    errors: Vec<ReadError>,
     full: bool,
 }
 
 impl Reader<'_> {
     fn error(&mut self, kind: ReadErrorKind) {
-        if self.out.errors.len() >= MAX_ERRORS {
+        if self.errors.len() >= MAX_ERRORS {
             if !self.full {
                 self.full = true;
-                self.out.errors.push(ReadError::new(
+                self.errors.push(ReadError::new(
                     self.name,
                     ReadErrorKind::TooManyProblems { limit: MAX_ERRORS },
                 ));
             }
             return;
         }
-        self.out.errors.push(ReadError::new(self.name, kind));
+        self.errors.push(ReadError::new(self.name, kind));
     }
 
     fn block_error(&mut self, block: usize, kind: ReadErrorKind) {
@@ -234,7 +386,7 @@ impl Reader<'_> {
 
     /// Adds an item unless the limit is reached (then says so, once).
     fn push(&mut self, item: Item) -> bool {
-        if self.out.items.len() >= self.limits.max_items {
+        if self.items >= self.limits.max_items {
             if !self.full {
                 self.full = true;
                 let limit = self.limits.max_items;
@@ -242,7 +394,8 @@ impl Reader<'_> {
             }
             return false;
         }
-        self.out.items.push(item);
+        self.items += 1;
+        (self.each)(item);
         true
     }
 
@@ -259,6 +412,9 @@ impl Reader<'_> {
             Err(_) => String::from_utf8_lossy(bytes),
         };
         let mut current: Option<Block<'_>> = None;
+        // One body and one DER buffer for every block: no allocation per certificate.
+        let mut body = String::new();
+        let mut der = Vec::new();
         let mut in_headers = false;
         let mut number = 0usize;
         for raw_line in text.split('\n') {
@@ -284,8 +440,8 @@ impl Reader<'_> {
                     number,
                     label,
                     headers: Vec::new(),
-                    body: String::new(),
                 });
+                body.clear();
                 in_headers = true;
                 continue;
             }
@@ -303,7 +459,7 @@ impl Reader<'_> {
                         bad_pem(format!("BEGIN {} ends with END {label}", done.label)),
                     );
                 } else {
-                    self.pem_block(done);
+                    self.pem_block(done, &body, &mut der);
                 }
                 continue;
             }
@@ -314,7 +470,7 @@ impl Reader<'_> {
                 }
                 in_headers = false;
             }
-            block.body.push_str(line);
+            body.push_str(line);
         }
         if let Some(open) = current {
             self.block_error(
@@ -327,40 +483,41 @@ impl Reader<'_> {
         }
     }
 
-    fn pem_block(&mut self, b: Block<'_>) {
+    /// Decodes block `b` (base64 `body`, into the reused buffer `der`) and reads it.
+    fn pem_block(&mut self, b: Block<'_>, body: &str, der: &mut Vec<u8>) {
         use base64::Engine;
         // Lines were trimmed as they were read; only odd files have spaces inside a line.
-        let decoded = lenient_base64().decode(b.body.as_bytes()).or_else(|_| {
-            let clean: String = b.body.chars().filter(|c| !c.is_whitespace()).collect();
-            lenient_base64().decode(clean.as_bytes())
+        der.clear();
+        let decoded = lenient_base64().decode_vec(body, der).or_else(|_| {
+            der.clear();
+            let clean: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+            lenient_base64().decode_vec(clean.as_bytes(), der)
         });
-        let der = match decoded {
-            Ok(d) => d,
-            Err(e) => {
-                return self.block_error(b.number, bad_pem(format!("bad base64: {e}")));
-            }
-        };
+        if let Err(e) = decoded {
+            return self.block_error(b.number, bad_pem(format!("bad base64: {e}")));
+        }
+        let der: &[u8] = der;
         if der.is_empty() {
             return self.block_error(b.number, bad_pem(format!("empty {} block", b.label)));
         }
         let result = match b.label {
-            "CERTIFICATE" | "X509 CERTIFICATE" => self.der_certificates(&der),
+            "CERTIFICATE" | "X509 CERTIFICATE" => self.der_certificates(der),
             "TRUSTED CERTIFICATE" => {
                 // OpenSSL's trusted form: the certificate, then its trust settings.
-                Certificate::from_der_prefix(&der).map(|(c, _)| {
+                Certificate::from_der_prefix(der).map(|(c, _)| {
                     self.push(Item::Certificate(c));
                 })
             }
-            "PKCS7" | "PKCS #7 SIGNED DATA" | "CMS" | "CERTIFICATE CHAIN" => self.pkcs7(&der),
-            "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => Csr::from_der(&der).map(|c| {
+            "PKCS7" | "PKCS #7 SIGNED DATA" | "CMS" | "CERTIFICATE CHAIN" => self.pkcs7(der),
+            "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => Csr::from_der(der).map(|c| {
                 self.push(Item::Csr(c));
             }),
-            "PRIVATE KEY" => PrivateKey::from_pkcs8_der(&der).map(|k| {
+            "PRIVATE KEY" => PrivateKey::from_pkcs8_der(der).map(|k| {
                 self.push(Item::Key(k));
             }),
-            "ENCRYPTED PRIVATE KEY" => self.encrypted_pkcs8(&der),
-            "RSA PRIVATE KEY" | "EC PRIVATE KEY" => self.traditional_key(&b, &der),
-            "PKCS12" => self.pfx(&der),
+            "ENCRYPTED PRIVATE KEY" => self.encrypted_pkcs8(der),
+            "RSA PRIVATE KEY" | "EC PRIVATE KEY" => self.traditional_key(&b, der),
+            "PKCS12" => self.pfx(der),
             "EC PARAMETERS" | "DH PARAMETERS" | "X9.42 DH PARAMETERS" => Ok(()),
             "DSA PRIVATE KEY" => Err(ReadErrorKind::Unsupported("DSA private keys".into())),
             "PUBLIC KEY" | "RSA PUBLIC KEY" => Err(ReadErrorKind::Unsupported(

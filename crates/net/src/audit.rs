@@ -3,9 +3,8 @@
 
 use std::fmt;
 
-use crate::probe::{
-    probe_async, ClientIdentity, PostHandshake, ProbeError, ProbeOptions, ProbeResult,
-};
+use crate::failure::ProbeError;
+use crate::probe::{probe, ClientIdentity, PostHandshake, ProbeOptions, ProbeResult};
 use crate::target::Target;
 
 /// What one audit handshake showed.
@@ -50,46 +49,29 @@ pub struct AuditResult {
     pub extra: Vec<(String, AuditOutcome)>,
 }
 
-/// Runs the audit (blocking). `opts.client_identity` is ignored.
-pub fn audit(target: &Target, opts: &ProbeOptions) -> AuditResult {
-    audit_with(target, opts, &[])
+/// The client certificates an audit presents besides none at all: a throwaway
+/// self-signed one, and any others (a look-alike NHS hierarchy, …), each labelled.
+#[derive(Debug, Clone)]
+pub struct AuditIdentities {
+    /// A throwaway self-signed certificate made for this run (`None`: it could not be
+    /// made, and the reason).
+    pub self_signed: Result<ClientIdentity, String>,
+    /// More identities, tried in this order.
+    pub others: Vec<NamedIdentity>,
 }
 
-/// Runs the audit with extra identities (blocking).
-pub fn audit_with(target: &Target, opts: &ProbeOptions, extra: &[NamedIdentity]) -> AuditResult {
-    match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt.block_on(audit_async(target, opts, extra)),
-        Err(e) => {
-            let why = format!("cannot start the runtime: {e}");
-            AuditResult {
-                anonymous: AuditOutcome::Inconclusive(why.clone()),
-                self_signed: AuditOutcome::Inconclusive(why.clone()),
-                extra: extra
-                    .iter()
-                    .map(|n| (n.label.clone(), AuditOutcome::Inconclusive(why.clone())))
-                    .collect(),
-            }
-        }
-    }
-}
-
-/// Async audit (see [`audit_with`]).
-pub async fn audit_async(
-    target: &Target,
-    opts: &ProbeOptions,
-    extra: &[NamedIdentity],
-) -> AuditResult {
+/// Runs the audit handshakes against `target` with `opts` (whose client identity is
+/// ignored): none, the throwaway self-signed certificate, then each other identity, each
+/// followed by a request.
+pub async fn audit(target: &Target, opts: &ProbeOptions, ids: &AuditIdentities) -> AuditResult {
     let anonymous = attempt(target, opts, None).await;
-    let self_signed = match throwaway_identity() {
-        Ok(id) => attempt(target, opts, Some(id)).await,
-        Err(why) => AuditOutcome::Inconclusive(why),
+    let self_signed = match &ids.self_signed {
+        Ok(id) => attempt(target, opts, Some(id.clone())).await,
+        Err(why) => AuditOutcome::Inconclusive(why.clone()),
     };
-    let mut extras = Vec::new();
-    for n in extra {
-        extras.push((
+    let mut extra = Vec::new();
+    for n in &ids.others {
+        extra.push((
             n.label.clone(),
             attempt(target, opts, Some(n.identity.clone())).await,
         ));
@@ -97,25 +79,15 @@ pub async fn audit_async(
     AuditResult {
         anonymous,
         self_signed,
-        extra: extras,
+        extra,
     }
-}
-
-/// A fresh self-signed P-256 certificate and key.
-fn throwaway_identity() -> Result<ClientIdentity, String> {
-    let ck = rcgen::generate_simple_self_signed(vec!["bars-certcheck-audit.invalid".to_string()])
-        .map_err(|e| format!("cannot generate a throwaway certificate: {e}"))?;
-    Ok(ClientIdentity {
-        chain: vec![ck.cert.der().to_vec()],
-        key_pkcs8: ck.signing_key.serialize_der(),
-    })
 }
 
 async fn attempt(target: &Target, opts: &ProbeOptions, id: Option<ClientIdentity>) -> AuditOutcome {
     let mut o = opts.clone();
     o.client_identity = id;
     o.send_request = true;
-    classify(probe_async(target, &o).await)
+    classify(probe(target, &o).await)
 }
 
 /// The status code of an HTTP status line (`HTTP/1.1 403 Forbidden` → 403).
@@ -137,7 +109,8 @@ pub(crate) fn classify(r: Result<ProbeResult, ProbeError>) -> AuditOutcome {
             ..
         }) => {
             return AuditOutcome::Rejected(format!(
-                "TLS alert {description} during the handshake ({meaning})"
+                "TLS alert {} during the handshake ({meaning})",
+                crate::failure::alert_name(description)
             ))
         }
         Err(e) => return AuditOutcome::Inconclusive(e.to_string()),
@@ -169,7 +142,9 @@ pub(crate) fn classify(r: Result<ProbeResult, ProbeError>) -> AuditOutcome {
         Some(p @ PostHandshake::Alert(_)) => AuditOutcome::Rejected(p.to_string()),
         Some(p @ PostHandshake::TicketOnly) => AuditOutcome::Accepted(format!("{p}{asked}")),
         // Under TLS 1.2 a refusal of the client is part of the handshake, which completed.
-        Some(p @ PostHandshake::NoReply) if r.tls_version.as_deref() == Some("TLSv1.2") => {
+        Some(p @ PostHandshake::NoReply)
+            if r.tls_version == Some(rustls::ProtocolVersion::TLSv1_2) =>
+        {
             AuditOutcome::Accepted(format!(
                 "the TLS 1.2 handshake completed (the server let the client in), then {p}{asked}"
             ))
@@ -195,7 +170,7 @@ mod tests {
             peer_addr: None,
             sni: None,
             chain: vec![vec![1]],
-            tls_version: Some("TLSv1.3".into()),
+            tls_version: Some(rustls::ProtocolVersion::TLSv1_3),
             cipher: None,
             alpn: None,
             client_auth_requested: asked,

@@ -88,18 +88,6 @@ pub(crate) fn parse_server_hello(first: &[u8]) -> Option<ServerHello> {
     Some(ServerHello { version, cipher })
 }
 
-/// `TLSv1.3`, `TLSv1.2`, `TLSv1.1`, `TLSv1.0`, `SSLv3`, or the number in hex.
-pub(crate) fn version_name(v: u16) -> String {
-    match v {
-        0x0304 => "TLSv1.3".into(),
-        0x0303 => "TLSv1.2".into(),
-        0x0302 => "TLSv1.1".into(),
-        0x0301 => "TLSv1.0".into(),
-        0x0300 => "SSLv3".into(),
-        other => format!("0x{other:04x}"),
-    }
-}
-
 /// The cipher suite's IANA name as rustls spells it (e.g. `TLS13_AES_128_GCM_SHA256`).
 pub(crate) fn cipher_name(c: u16) -> String {
     let s = rustls::CipherSuite::from(c);
@@ -152,7 +140,7 @@ mod tests {
         assert_eq!(parse_server_hello(&tls12).unwrap().version, 0x0303);
         let tls10 = hello(0x0301, 0xc014, &[]);
         let h = parse_server_hello(&tls10).unwrap();
-        assert_eq!(version_name(h.version), "TLSv1.0");
+        assert_eq!(h.version, 0x0301);
         assert_eq!(cipher_name(0xfefe), "0xfefe");
     }
 

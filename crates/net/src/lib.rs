@@ -1,19 +1,24 @@
 //! Network edge of bars-certcheck: the TLS probe that records what a server sends, mTLS
-//! audit handshakes, the endpoint list of `scan`, and in-process test servers.
+//! audit handshakes, the proxy rules shared with downloads, and the in-process TLS
+//! receiver of `demo`.
 //!
-//! No policy lives here: results carry raw DER and plain facts; the checks crate judges them.
+//! No policy lives here: results carry raw DER and plain facts; the checks crate judges
+//! them. Everything is async: the caller owns the one tokio runtime.
 
 mod audit;
-pub mod endpoints;
+mod connect;
+mod failure;
 mod hello;
 mod probe;
+mod proxy;
+pub mod receiver;
+mod record;
 mod target;
-pub mod testserver;
 
-pub use audit::{audit, audit_async, audit_with, AuditOutcome, AuditResult, NamedIdentity};
-pub use endpoints::{parse_endpoint_list, Endpoint, EndpointEnv, LineError, ListFormat};
+pub use audit::{audit, AuditIdentities, AuditOutcome, AuditResult, NamedIdentity};
+pub use failure::{alert_name, version_name, ProbeError, Stage};
 pub use probe::{
-    probe, probe_async, proxy_from_env, render_dn, ClientIdentity, HandshakeFailure, PostHandshake,
-    ProbeError, ProbeOptions, ProbeResult, Recorded, RecordingResolver, RecordingVerifier, Stage,
+    probe, render_dn, ClientIdentity, HandshakeFailure, PostHandshake, ProbeOptions, ProbeResult,
 };
+pub use proxy::{Proxies, ProxyError};
 pub use target::{Target, TargetError};

@@ -101,18 +101,9 @@ impl Target {
     }
 }
 
+/// A host to connect to: a name a certificate could cover, but no wildcard.
 fn valid_host(h: &str) -> bool {
-    if h.parse::<IpAddr>().is_ok() {
-        return true;
-    }
-    h.len() <= 253
-        && h.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
+    bars_model::check_host_name(h).is_ok() && !h.contains('*')
 }
 
 impl fmt::Display for Target {

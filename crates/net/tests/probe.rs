@@ -9,9 +9,18 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use bars_net::testserver::{ClientAuthMode, ClientCas};
-use bars_net::{probe, PostHandshake, ProbeOptions, Target};
+use bars_net::{PostHandshake, ProbeOptions, Target};
+use bars_testsupport::{ClientAuthMode, ClientCas};
 use common::*;
+
+/// The probe, on a runtime of this test's own.
+fn probe(t: &Target, o: &ProbeOptions) -> Result<bars_net::ProbeResult, bars_net::ProbeError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(bars_net::probe(t, o))
+}
 
 fn opts() -> ProbeOptions {
     ProbeOptions {
@@ -36,7 +45,7 @@ fn full_chain_recorded_exactly() {
     );
     let r = probe(&local(addr), &opts()).unwrap();
     assert_eq!(r.chain, chain);
-    assert_eq!(r.tls_version.as_deref(), Some("TLSv1.3"));
+    assert_eq!(r.tls_version, Some(rustls::ProtocolVersion::TLSv1_3));
     assert!(
         r.cipher.as_deref().unwrap().starts_with("TLS13_"),
         "{:?}",
@@ -74,7 +83,7 @@ fn leaf_only_and_wrong_order_recorded_as_sent() {
     );
     let r = probe(&local(addr), &opts()).unwrap();
     assert_eq!(r.chain, wrong);
-    assert_eq!(r.tls_version.as_deref(), Some("TLSv1.2"));
+    assert_eq!(r.tls_version, Some(rustls::ProtocolVersion::TLSv1_2));
 }
 
 #[test]
@@ -145,7 +154,7 @@ fn advertised_client_cas_and_rejection_without_cert() {
         let h = r
             .handshake_error
             .expect("the server requires a client certificate");
-        let alert = h.alert.unwrap();
+        let alert = bars_net::alert_name(h.alert.unwrap());
         assert!(
             [
                 "certificate_required",
@@ -211,7 +220,11 @@ fn client_cert_accepted_and_rejected_tls13_and_tls12() {
         assert!(r.client_cert_sent);
         assert_eq!(r.chain, vec![p.leaf.der.clone()]);
         let h = r.handshake_error.expect("rejected");
-        assert_eq!(h.alert.as_deref(), Some("unknown_ca"), "tls12={tls12}");
+        assert_eq!(
+            h.alert,
+            Some(rustls::AlertDescription::UnknownCA),
+            "tls12={tls12}"
+        );
         assert!(
             h.message
                 .contains("does not trust the issuer of the client certificate"),
@@ -221,7 +234,7 @@ fn client_cert_accepted_and_rejected_tls13_and_tls12() {
         if !tls12 {
             assert_eq!(
                 r.post_handshake,
-                Some(PostHandshake::Alert("unknown_ca".into()))
+                Some(PostHandshake::Alert(rustls::AlertDescription::UnknownCA))
             );
         }
     }
@@ -229,8 +242,8 @@ fn client_cert_accepted_and_rejected_tls13_and_tls12() {
 
 #[test]
 fn peers_that_send_no_certificate_are_classified() {
-    use bars_net::testserver::{spawn_hostile, Hostile};
     use bars_net::ProbeError;
+    use bars_testsupport::{spawn_hostile, Hostile};
     let cases: &[(Hostile, &str)] = &[
         (Hostile::Silent, "timeout"),
         (Hostile::Garbage, "not-tls"),
@@ -253,7 +266,7 @@ fn peers_that_send_no_certificate_are_classified() {
         assert_eq!(e.kind(), *want, "{kind:?}: {e}");
         if let ProbeError::OldProtocol { version, .. } = &e {
             if *kind == Hostile::Tls10ServerHello {
-                assert_eq!(version.as_deref(), Some("TLSv1.0"));
+                assert_eq!(*version, Some(rustls::ProtocolVersion::TLSv1_0));
             }
             assert!(e.to_string().contains("tls.old-protocol"), "{e}");
         }
@@ -291,14 +304,18 @@ fn quick_reply_mode_still_catches_a_tls13_rejection() {
         };
         let r = probe(&local(addr), &quick(identity(&bad, &[]))).unwrap();
         let h = r.handshake_error.expect("rejected");
-        assert_eq!(h.alert.as_deref(), Some("unknown_ca"), "tls12={tls12}");
+        assert_eq!(
+            h.alert,
+            Some(rustls::AlertDescription::UnknownCA),
+            "tls12={tls12}"
+        );
         let started = Instant::now();
         let r = probe(&local(addr), &quick(identity(&good, &[]))).unwrap();
         assert!(started.elapsed() < Duration::from_secs(1));
         assert!(r.handshake_error.is_none(), "tls12={tls12}: {r:?}");
         if tls12 {
             assert_eq!(r.post_handshake, None, "no request needed under TLS 1.2");
-            assert_eq!(r.tls_version.as_deref(), Some("TLSv1.2"));
+            assert_eq!(r.tls_version, Some(rustls::ProtocolVersion::TLSv1_2));
         } else {
             assert!(r.post_handshake.is_some());
         }
@@ -320,7 +337,7 @@ fn version_and_cipher_known_when_the_handshake_fails() {
     );
     let r = probe(&local(addr), &opts()).unwrap();
     assert!(r.handshake_error.is_some());
-    assert_eq!(r.tls_version.as_deref(), Some("TLSv1.2"));
+    assert_eq!(r.tls_version, Some(rustls::ProtocolVersion::TLSv1_2));
     assert!(
         r.cipher.as_deref().unwrap().starts_with("TLS_ECDHE_"),
         "{:?}",

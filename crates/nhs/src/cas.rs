@@ -340,11 +340,7 @@ struct Decoded {
 }
 
 fn decode(pem_text: &str) -> Option<Decoded> {
-    let block = pem::parse(pem_text).ok()?;
-    if block.tag() != "CERTIFICATE" {
-        return None;
-    }
-    let der = block.contents().to_vec();
+    let der = bars_model::pem_first(pem_text.as_bytes(), &["CERTIFICATE"]).ok()??;
     let (subject, issuer) = {
         let (_, c) = x509_parser::parse_x509_certificate(&der).ok()?;
         (

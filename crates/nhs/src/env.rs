@@ -82,6 +82,61 @@ impl FromStr for Environment {
     }
 }
 
+/// The environment asked for: `--env`, a scan list's `env`, or `auto` (decided from the
+/// name to cover, then from the certificates). The one choice every command parses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum EnvChoice {
+    /// From the BaRS prefix of the name, else from the issuing sub-CA.
+    #[default]
+    Auto,
+    /// This environment, whatever the names say.
+    Forced(Environment),
+}
+
+impl EnvChoice {
+    /// The forced environment, `None` for `auto`.
+    pub fn forced(self) -> Option<Environment> {
+        match self {
+            EnvChoice::Auto => None,
+            EnvChoice::Forced(e) => Some(e),
+        }
+    }
+
+    /// `auto`, `int`, `prod` or `public`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnvChoice::Auto => "auto",
+            EnvChoice::Forced(e) => e.as_str(),
+        }
+    }
+}
+
+impl fmt::Display for EnvChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<Environment> for EnvChoice {
+    fn from(e: Environment) -> Self {
+        EnvChoice::Forced(e)
+    }
+}
+
+impl FromStr for EnvChoice {
+    type Err = UnknownEnvironment;
+
+    /// Parses `auto`, `int`, `prod` or `public`, ignoring ASCII case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.trim().eq_ignore_ascii_case("auto") {
+            return Ok(EnvChoice::Auto);
+        }
+        s.parse::<Environment>()
+            .map(EnvChoice::Forced)
+            .map_err(|_| UnknownEnvironment(s.to_string()))
+    }
+}
+
 /// The BaRS API proxy's INT source addresses.
 pub const INT_PROXY_ADDRESSES: [Ipv4Addr; 2] = [
     Ipv4Addr::new(35, 197, 254, 55),
@@ -143,6 +198,22 @@ mod tests {
         );
         assert!("".parse::<Environment>().is_err());
         assert!("dev".parse::<Environment>().is_err());
+    }
+
+    #[test]
+    fn env_choices_parse() {
+        assert_eq!("auto".parse::<EnvChoice>().unwrap(), EnvChoice::Auto);
+        assert_eq!(
+            "INT".parse::<EnvChoice>().unwrap(),
+            EnvChoice::Forced(Environment::Int)
+        );
+        assert_eq!(
+            EnvChoice::Forced(Environment::Prod).forced(),
+            Some(Environment::Prod)
+        );
+        assert_eq!(EnvChoice::Auto.forced(), None);
+        assert!("dev".parse::<EnvChoice>().is_err());
+        assert_eq!(EnvChoice::default().to_string(), "auto");
     }
 
     #[test]

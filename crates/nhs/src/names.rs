@@ -262,6 +262,52 @@ pub fn check_dns_label(label: &str) -> Result<(), LabelProblem> {
     Ok(())
 }
 
+/// What the BaRS naming rules say of a name a CSR is about to be made for (`csr new`):
+/// the environment whose next steps apply, and why the name is refused, if it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsrName {
+    /// The environment: `forced`, else the name's own (`BaRS-INT-`/`BaRS-PROD-`).
+    pub env: Option<Environment>,
+    /// Why the NHS would refuse to sign a request for this name.
+    pub problem: Option<String>,
+}
+
+/// Judges `fqdn` for a CSR against the rules of `forced` (an `--env`), or of the
+/// environment its prefix names.
+pub fn judge_csr_name(fqdn: &str, forced: Option<Environment>) -> CsrName {
+    match parse_bars_fqdn(fqdn) {
+        Ok(name) => match forced {
+            Some(want) if want != name.env => CsrName {
+                env: Some(want),
+                problem: Some(format!(
+                    "{fqdn} is named for {} (BaRS-{}-…), but --env {} was given; {} names look like {}",
+                    name.env.as_str().to_uppercase(),
+                    name.env.as_str().to_uppercase(),
+                    want.as_str(),
+                    want.as_str().to_uppercase(),
+                    expected_shape(want)
+                )),
+            },
+            _ => CsrName {
+                env: Some(name.env),
+                problem: None,
+            },
+        },
+        Err(problem) => {
+            let mut reason = problem.to_string();
+            if let Some(want) = forced {
+                if !reason.contains("expected") {
+                    reason.push_str(&format!("; expected {}", expected_shape(want)));
+                }
+            }
+            CsrName {
+                env: forced.or_else(|| env_from_fqdn(fqdn)),
+                problem: Some(reason),
+            }
+        }
+    }
+}
+
 /// True when `name` is `nhs.uk` or ends with `.nhs.uk` (ASCII case-insensitive, one
 /// trailing dot tolerated). `evilnhs.uk` is not.
 pub fn is_under_nhs_uk(name: &str) -> bool {
@@ -443,6 +489,37 @@ pub fn parse_bars_fqdn(name: &str) -> Result<BarsName, NameProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csr_names_are_judged_per_environment() {
+        let int = "BaRS-INT-X26.Supplier.thirdparty.nhs.uk";
+        let prod = "BaRS-PROD-RRK.Supplier.thirdparty.nhs.uk";
+        let ok = |env| CsrName {
+            env: Some(env),
+            problem: None,
+        };
+        assert_eq!(judge_csr_name(int, None), ok(Environment::Int));
+        assert_eq!(
+            judge_csr_name(int, Some(Environment::Int)),
+            ok(Environment::Int)
+        );
+        assert_eq!(judge_csr_name(prod, None), ok(Environment::Prod));
+        let j = judge_csr_name(prod, Some(Environment::Int));
+        assert_eq!(j.env, Some(Environment::Int));
+        assert!(j
+            .problem
+            .unwrap_or_default()
+            .contains("is named for PROD (BaRS-PROD-…), but --env int"));
+        let j = judge_csr_name(int, Some(Environment::Prod));
+        assert!(j.problem.unwrap_or_default().contains("is named for INT"));
+        let j = judge_csr_name("receiver.example.com", None);
+        assert!(j.problem.unwrap_or_default().contains("not under nhs.uk"));
+        let j = judge_csr_name("BaRS-INT-X26.Supplier.nhs.uk", None);
+        assert!(j.problem.unwrap_or_default().contains("thirdparty"));
+        let j = judge_csr_name("www.example.nhs.uk", Some(Environment::Prod));
+        assert_eq!(j.env, Some(Environment::Prod));
+        assert!(j.problem.unwrap_or_default().contains("BaRS-PROD-"));
+    }
 
     fn ok(name: &str) -> BarsName {
         parse_bars_fqdn(name).unwrap_or_else(|e| panic!("{name}: {e}"))

@@ -1,44 +1,37 @@
 //! The diagnosis report of `check` and `probe`: one view model, rendered as text,
 //! markdown or JSON (SARIF lives in [`crate::sarif`]).
 
-use crate::json::{CertJson, Envelope};
+use crate::json::{CertJson, Envelope, FindingJson};
 use crate::style::Style;
+use bars_checks::{EnvSource, Finding, Role, Severity, Summary, Verdict};
 use bars_model::CertSummary;
+use bars_nhs::Environment;
 use serde::Serialize;
 use std::fmt::Write;
-
-/// Severity as the report shows it (the checks decide it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    /// Must be fixed.
-    Error,
-    /// Should be looked at.
-    Warning,
-    /// For information.
-    Info,
-}
-
-impl Level {
-    /// `error`, `warning`, `info`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Error => "error",
-            Level::Warning => "warning",
-            Level::Info => "info",
-        }
-    }
-}
 
 /// One certificate in the report.
 #[derive(Clone, Debug)]
 pub struct CertView<'a> {
     /// Where it came from (`sent`, `file:…`, `embedded`, `ca-option:…`, `fetched:…`).
     pub source: String,
-    /// `leaf`, `intermediate` or `root`.
-    pub role: &'static str,
+    /// Its place in the analysis.
+    pub role: Role,
     /// Its summary.
     pub summary: &'a CertSummary,
+}
+
+/// `leaf`, `intermediate` or `root`.
+pub fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Leaf => "leaf",
+        Role::Root => "root",
+        _ => "intermediate",
+    }
+}
+
+/// `int`, `prod`, `public`, or `unknown` for no environment.
+pub fn environment_name(env: Option<Environment>) -> &'static str {
+    env.map_or("unknown", Environment::as_str)
 }
 
 /// One chain in the report.
@@ -72,36 +65,49 @@ pub struct TlsView {
     pub acceptable_client_cas: Vec<String>,
 }
 
-/// One finding.
-#[derive(Clone, Debug, Serialize)]
-pub struct FindingView {
-    /// Stable id, e.g. `chain.incomplete`.
-    pub id: String,
-    /// Severity.
-    pub severity: Level,
-    /// One line.
-    pub title: String,
-    /// Which certificate and which values.
-    pub detail: String,
-    /// What to do.
-    pub fix: String,
-    /// Index of the certificate concerned.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub certificate: Option<usize>,
-    /// The input file concerned (`input.unreadable`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
+/// What one `--mtls-audit` handshake showed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuditOutcome {
+    /// The server let the client in.
+    Accepted,
+    /// The server refused it.
+    Rejected,
+    /// Could not tell.
+    Inconclusive,
 }
 
-/// Counts by severity.
-#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
-pub struct Counts {
-    /// Errors.
-    pub errors: usize,
-    /// Warnings.
-    pub warnings: usize,
-    /// Infos.
-    pub infos: usize,
+/// One audit handshake in the report.
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditLine {
+    /// What the server did.
+    pub outcome: AuditOutcome,
+    /// How, in words.
+    pub detail: String,
+    /// What was presented (the extra identities only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub presented: Option<String>,
+}
+
+/// `--mtls-audit` in the report.
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditView {
+    /// No client certificate.
+    pub anonymous: AuditLine,
+    /// A throwaway self-signed client certificate.
+    pub self_signed: AuditLine,
+    /// Other client certificates presented, in order.
+    pub others: Vec<AuditLine>,
+}
+
+/// Why a probe received no certificate (the document's `error`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ErrorView {
+    /// `dns`, `refused`, `timeout`, `not-tls`, `alert`, `closed`, `proxy`, `config`,
+    /// `old-protocol` or `io`.
+    pub kind: &'static str,
+    /// One plain sentence.
+    pub message: String,
 }
 
 /// Everything a diagnosis report shows.
@@ -111,11 +117,10 @@ pub struct Report<'a> {
     pub command: &'static str,
     /// What was examined (files, or host:port).
     pub target: String,
-    /// `int`, `prod`, `public` or `unknown`.
-    pub environment: String,
-    /// Where the environment came from: `forced`, `fqdn`, `issuer`, `public-root`,
-    /// `none`.
-    pub environment_source: &'static str,
+    /// The environment judged against (`None`: unknown).
+    pub environment: Option<Environment>,
+    /// Where the environment came from.
+    pub environment_source: EnvSource,
     /// Certificates, by index.
     pub certificates: Vec<CertView<'a>>,
     /// One chain per leaf.
@@ -123,27 +128,23 @@ pub struct Report<'a> {
     /// TLS details (probe only).
     pub tls: Option<TlsView>,
     /// Findings, most severe first.
-    pub findings: Vec<FindingView>,
+    pub findings: Vec<Finding>,
     /// Lines of context shown under the header (e.g. "fetched, not sent" notes).
     pub notes: Vec<String>,
-    /// `pass`, `warn` or `fail`.
-    pub verdict: &'static str,
+    /// The gate's answer (decided from the findings and `--fail-on`, never here).
+    pub verdict: Verdict,
     /// Unix time the report was judged at (for "expires in N days").
     pub now: i64,
+    /// `--mtls-audit` results (probe documents only).
+    pub audit: Option<AuditView>,
+    /// Why no certificate was received (probe documents only; `tls` is then null).
+    pub error: Option<ErrorView>,
 }
 
 impl Report<'_> {
     /// Counts by severity.
-    pub fn counts(&self) -> Counts {
-        let mut c = Counts::default();
-        for f in &self.findings {
-            match f.severity {
-                Level::Error => c.errors += 1,
-                Level::Warning => c.warnings += 1,
-                Level::Info => c.infos += 1,
-            }
-        }
-        c
+    pub fn counts(&self) -> Summary {
+        bars_checks::summarise(&self.findings)
     }
 }
 
@@ -152,24 +153,29 @@ struct ReportJson<'a> {
     #[serde(flatten)]
     envelope: Envelope<'a>,
     target: &'a str,
-    environment: &'a str,
-    environment_source: &'a str,
+    environment: &'static str,
+    environment_source: EnvSource,
     certificates: Vec<CertJson<'a>>,
     chain: Option<&'a ChainView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     chains: Option<&'a [ChainView]>,
+    /// Absent from file reports; `null` in a probe document that received nothing.
     #[serde(skip_serializing_if = "Option::is_none")]
-    tls: Option<&'a TlsView>,
-    findings: &'a [FindingView],
-    summary: Counts,
-    verdict: &'a str,
+    tls: Option<Option<&'a TlsView>>,
+    findings: Vec<FindingJson<'a>>,
+    summary: Summary,
+    verdict: Verdict,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audit: Option<&'a AuditView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a ErrorView>,
 }
 
 fn report_json<'a>(r: &'a Report<'_>) -> ReportJson<'a> {
     ReportJson {
         envelope: Envelope::new(r.command),
         target: &r.target,
-        environment: &r.environment,
+        environment: environment_name(r.environment),
         environment_source: r.environment_source,
         certificates: r
             .certificates
@@ -184,10 +190,16 @@ fn report_json<'a>(r: &'a Report<'_>) -> ReportJson<'a> {
             .collect(),
         chain: r.chains.first(),
         chains: (r.chains.len() > 1).then_some(r.chains.as_slice()),
-        tls: r.tls.as_ref(),
-        findings: &r.findings,
+        tls: match (&r.tls, &r.error) {
+            (Some(t), _) => Some(Some(t)),
+            (None, Some(_)) => Some(None),
+            (None, None) => None,
+        },
+        findings: r.findings.iter().map(FindingJson::from).collect(),
         summary: r.counts(),
         verdict: r.verdict,
+        audit: r.audit.as_ref(),
+        error: r.error.as_ref(),
     }
 }
 
@@ -201,7 +213,7 @@ pub fn render_json(r: &Report<'_>) -> String {
     crate::json::to_string(&report_json(r))
 }
 
-fn finding_marks(r: &Report<'_>, index: usize) -> Option<Level> {
+fn finding_marks(r: &Report<'_>, index: usize) -> Option<Severity> {
     r.findings
         .iter()
         .filter(|f| f.certificate == Some(index))
@@ -214,12 +226,12 @@ fn finding_marks(r: &Report<'_>, index: usize) -> Option<Level> {
 pub fn render_text(r: &Report<'_>, style: &Style) -> String {
     let mut out = String::new();
     let verdict = match r.verdict {
-        "pass" => style.good("PASS"),
-        "warn" => style.warn("WARN"),
+        Verdict::Pass => style.good("PASS"),
+        Verdict::Warn => style.warn("WARN"),
         _ => style.bad("FAIL"),
     };
     let _ = writeln!(out, "{}  {}", style.heading(&r.target), verdict);
-    let _ = writeln!(out, "Environment: {}", r.environment);
+    let _ = writeln!(out, "Environment: {}", environment_name(r.environment));
     for n in &r.notes {
         let _ = writeln!(out, "{n}");
     }
@@ -230,10 +242,9 @@ pub fn render_text(r: &Report<'_>, style: &Style) -> String {
                 continue;
             };
             let mark = match finding_marks(r, *idx) {
-                None => style.good("✓"),
-                Some(Level::Info) => style.good("✓"),
-                Some(Level::Warning) => style.warn("!"),
-                Some(Level::Error) => style.bad("✗"),
+                None | Some(Severity::Info) => style.good("✓"),
+                Some(Severity::Warning) => style.warn("!"),
+                Some(_) => style.bad("✗"),
             };
             let indent = "   ".repeat(depth);
             let branch = if depth == 0 { "" } else { "└─ " };
@@ -242,7 +253,7 @@ pub fn render_text(r: &Report<'_>, style: &Style) -> String {
                 out,
                 "  {indent}{branch}{mark} [{idx}] {}  ({}, {}, {})",
                 s.subject,
-                c.role,
+                role_name(c.role),
                 c.source,
                 crate::inspect::validity_phrase(s, r.now)
             );
@@ -291,7 +302,9 @@ pub fn render_text(r: &Report<'_>, style: &Style) -> String {
             let _ = writeln!(
                 out,
                 "  [{i}] {}  ({}, {})",
-                c.summary.subject, c.role, c.source
+                c.summary.subject,
+                role_name(c.role),
+                c.source
             );
         }
     }
@@ -324,19 +337,24 @@ pub fn render_text(r: &Report<'_>, style: &Style) -> String {
     if r.findings.is_empty() {
         let _ = writeln!(out, "{}", style.good("No findings."));
     }
-    for level in [Level::Error, Level::Warning, Level::Info] {
-        let group: Vec<&FindingView> = r.findings.iter().filter(|f| f.severity == level).collect();
+    for level in [Severity::Error, Severity::Warning, Severity::Info] {
+        let group: Vec<&Finding> = r.findings.iter().filter(|f| f.severity == level).collect();
         if group.is_empty() {
             continue;
         }
         let heading = match level {
-            Level::Error => style.bad(&format!("Errors ({})", group.len())),
-            Level::Warning => style.warn(&format!("Warnings ({})", group.len())),
-            Level::Info => style.bold(&format!("Info ({})", group.len())),
+            Severity::Error => style.bad(&format!("Errors ({})", group.len())),
+            Severity::Warning => style.warn(&format!("Warnings ({})", group.len())),
+            _ => style.bold(&format!("Info ({})", group.len())),
         };
         let _ = writeln!(out, "{heading}");
         for f in group {
-            let _ = writeln!(out, "  {} {}", style.bold(&format!("[{}]", f.id)), f.title);
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                style.bold(&format!("[{}]", f.id())),
+                f.title
+            );
             let _ = writeln!(out, "      {}", f.detail);
             let _ = writeln!(out, "      fix: {}", f.fix);
         }
@@ -369,11 +387,11 @@ pub fn render_markdown(r: &Report<'_>, tool_version: &str) -> String {
     let _ = writeln!(
         out,
         "**Verdict: {}** — {} error(s), {} warning(s), {} info. Environment: `{}`. Tool: bars-certcheck {tool_version}.\n",
-        r.verdict.to_uppercase(),
+        r.verdict.as_str().to_uppercase(),
         c.errors,
         c.warnings,
         c.infos,
-        r.environment
+        environment_name(r.environment)
     );
     for n in &r.notes {
         let _ = writeln!(out, "> {}\n", md_escape(n));
@@ -389,7 +407,7 @@ pub fn render_markdown(r: &Report<'_>, tool_version: &str) -> String {
         let _ = writeln!(
             out,
             "| {i} | {} | {} | {} | {} | `{}` | {} |",
-            cv.role,
+            role_name(cv.role),
             md_escape(&s.subject),
             md_escape(&s.issuer),
             s.not_after,
@@ -448,7 +466,7 @@ pub fn render_markdown(r: &Report<'_>, tool_version: &str) -> String {
             out,
             "- **{}** `{}` — {}\n  - {}\n  - Fix: {}",
             f.severity.as_str(),
-            f.id,
+            f.id(),
             md_escape(&f.title),
             md_escape(&f.detail),
             md_escape(&f.fix)

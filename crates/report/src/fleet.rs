@@ -4,9 +4,10 @@
 //! scraping ([`render_openmetrics`]), and one self-contained HTML page with a sortable
 //! table and an SVG expiry timeline ([`render_html`]).
 
-use crate::diag::{Counts, Level, Report};
+use crate::diag::Report;
 use crate::html::{clip, finding_article, page};
 use crate::markup::escape;
+use bars_checks::{Severity as Level, Summary as Counts};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -56,7 +57,11 @@ impl FleetEndpoint {
         let chain = r.chains.first();
         let leaf = chain
             .and_then(|c| r.certificates.get(c.leaf))
-            .or_else(|| r.certificates.iter().find(|c| c.role == "leaf"))
+            .or_else(|| {
+                r.certificates
+                    .iter()
+                    .find(|c| c.role == bars_checks::Role::Leaf)
+            })
             .or_else(|| r.certificates.first());
         let chain_not_after = chain.and_then(|c| {
             c.path
@@ -68,7 +73,7 @@ impl FleetEndpoint {
         FleetEndpoint {
             target: r.target.clone(),
             name,
-            environment: r.environment.clone(),
+            environment: crate::diag::environment_name(r.environment).to_string(),
             leaf_cn: leaf.map(|c| {
                 c.summary
                     .subject_cns
@@ -80,7 +85,7 @@ impl FleetEndpoint {
             chain_not_after: chain_not_after.or(leaf.map(|c| c.summary.not_after_unix)),
             probe_success: true,
             error: None,
-            verdict: r.verdict.to_string(),
+            verdict: r.verdict.as_str().to_string(),
             counts: r.counts(),
             findings: findings_of(r),
         }
@@ -98,7 +103,10 @@ impl FleetEndpoint {
         FleetEndpoint {
             target: target.into(),
             name,
-            environment: report.map_or_else(|| "unknown".into(), |r| r.environment.clone()),
+            environment: report.map_or_else(
+                || "unknown".into(),
+                |r| crate::diag::environment_name(r.environment).to_string(),
+            ),
             leaf_cn: None,
             leaf_not_after: None,
             chain_not_after: None,
@@ -115,7 +123,7 @@ fn findings_of(r: &Report<'_>) -> Vec<FleetFinding> {
     r.findings
         .iter()
         .map(|f| FleetFinding {
-            id: f.id.clone(),
+            id: f.id().to_string(),
             severity: f.severity,
             title: f.title.clone(),
             fix: f.fix.clone(),

@@ -3,8 +3,9 @@
 //! certificate's mark, the findings follow with their fixes, then the certificates.
 //! Every string from a certificate, a finding or the user is escaped.
 
-use crate::diag::{ChainView, Level, Report};
+use crate::diag::{ChainView, Report};
 use crate::markup::escape;
+use bars_checks::Severity as Level;
 use std::fmt::Write;
 
 /// Styles shared by every page (system fonts only).
@@ -109,14 +110,14 @@ pub fn render(r: &Report<'_>, tool_version: &str) -> String {
         b,
         "<header><h1>bars-certcheck {} <span class=\"verdict {v}\" id=\"verdict\">{}</span></h1>",
         escape(r.command),
-        escape(&r.verdict.to_uppercase()),
-        v = escape(r.verdict)
+        escape(&r.verdict.as_str().to_uppercase()),
+        v = escape(r.verdict.as_str())
     );
     let _ = writeln!(
         b,
         "<p><code>{}</code></p><p class=\"muted\">Environment: <strong>{}</strong> · {} error(s), {} warning(s), {} info · judged at {}</p></header>",
         escape(&r.target),
-        escape(&r.environment),
+        escape(crate::diag::environment_name(r.environment)),
         c.errors,
         c.warnings,
         c.infos,
@@ -159,7 +160,7 @@ pub fn render(r: &Report<'_>, tool_version: &str) -> String {
         finding_article(
             &mut b,
             Some(i),
-            &f.id,
+            f.id(),
             f.severity,
             &f.title,
             Some(&f.detail),
@@ -174,7 +175,7 @@ pub fn render(r: &Report<'_>, tool_version: &str) -> String {
             let _ = writeln!(
                 b,
                 "<tr><td class=\"num\">{i}</td><td>{}</td><td>{}</td><td>{}</td><td>{} <span class=\"muted\">({})</span></td><td><code>{}</code></td><td>{}</td></tr>",
-                escape(cv.role),
+                escape(crate::diag::role_name(cv.role)),
                 escape(&s.subject),
                 escape(&s.issuer),
                 escape(&s.not_after),
@@ -225,7 +226,7 @@ fn chain_svg(r: &Report<'_>, ch: &ChainView) -> String {
             .findings
             .iter()
             .filter(|f| f.certificate == Some(*idx))
-            .map(|f| f.id.as_str())
+            .map(|f| f.id())
             .collect();
         let subject = cv
             .summary
@@ -265,7 +266,7 @@ fn chain_svg(r: &Report<'_>, ch: &ChainView) -> String {
             escape(&clip(
                 &format!(
                     "{} · {} · {}{}",
-                    cv.role,
+                    crate::diag::role_name(cv.role),
                     cv.source,
                     crate::inspect::validity_phrase(cv.summary, r.now),
                     if ids.is_empty() {

@@ -4,6 +4,7 @@
 //! ("JSON output") and by `schema/bars-certcheck-1.schema.json`. The `schema` string
 //! changes only with a breaking change; fields may be added.
 
+use bars_checks::{Finding, Role, Severity};
 use bars_model::CertSummary;
 use serde::Serialize;
 
@@ -38,10 +39,46 @@ pub struct CertJson<'a> {
     pub source: String,
     /// `leaf`, `intermediate` or `root`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<&'static str>,
+    pub role: Option<Role>,
     /// Everything else.
     #[serde(flatten)]
     pub summary: &'a CertSummary,
+}
+
+/// A finding in a document: `id`, `severity`, `title`, `detail`, `fix`, and the
+/// `certificate` index or the input `file` it is about (omitted when it is about neither).
+#[derive(Serialize)]
+pub struct FindingJson<'a> {
+    /// Stable id.
+    pub id: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// One line.
+    pub title: &'a str,
+    /// Which certificate and which values.
+    pub detail: &'a str,
+    /// What to do.
+    pub fix: &'a str,
+    /// Index of the certificate concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<usize>,
+    /// The input file concerned (`input.unreadable`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<&'a str>,
+}
+
+impl<'a> From<&'a Finding> for FindingJson<'a> {
+    fn from(f: &'a Finding) -> Self {
+        FindingJson {
+            id: f.id(),
+            severity: f.severity,
+            title: &f.title,
+            detail: &f.detail,
+            fix: &f.fix,
+            certificate: f.certificate,
+            file: f.file.as_deref(),
+        }
+    }
 }
 
 /// Pretty JSON with a trailing newline. Serialising these plain structs cannot fail;

@@ -7,8 +7,9 @@
 //! the test case's `<system-out>`. A finding that names no certificate of a leaf's path
 //! (a CSR, a key) belongs to the first test case of its report.
 
-use crate::diag::{FindingView, Level, Report};
+use crate::diag::Report;
 use crate::markup::escape;
+use bars_checks::{Finding as FindingView, Severity as Level};
 use std::fmt::Write;
 
 /// An input that gave no report: a file that could not be read (`input.unreadable`), or
@@ -142,7 +143,7 @@ pub fn render(
             let _ = writeln!(
                 out,
                 "      <failure type=\"{}\" message=\"{}\">{}</failure>",
-                escape(&f.id),
+                escape(f.id()),
                 escape(&f.title),
                 escape(&format!(
                     "{} ({})\n{}\nFix: {}",
@@ -161,7 +162,7 @@ pub fn render(
                     format!(
                         "{} {}: {} ({})",
                         f.severity.as_str(),
-                        f.id,
+                        f.id(),
                         f.title,
                         f.detail
                     )

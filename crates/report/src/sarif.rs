@@ -1,43 +1,33 @@
 //! SARIF 2.1.0 for code-scanning dashboards: one rule per finding id, one result per
 //! finding, located at the input file the certificate came from.
 
-use crate::diag::{Level, Report};
+use crate::diag::{environment_name, Report};
+use bars_checks::Severity;
 use serde_json::{json, Value};
 
-/// A rule's metadata, from the checks' catalogue.
-#[derive(Clone, Debug)]
-pub struct Rule {
-    /// Finding id.
-    pub id: String,
-    /// One-line title.
-    pub title: String,
-    /// Long explanation.
-    pub help: String,
-    /// Default severity.
-    pub level: Level,
-}
-
-fn sarif_level(l: Level) -> &'static str {
+fn sarif_level(l: Severity) -> &'static str {
     match l {
-        Level::Error => "error",
-        Level::Warning => "warning",
-        Level::Info => "note",
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        _ => "note",
     }
 }
 
-/// Renders the report as a SARIF 2.1.0 log. `rules` is the whole catalogue (one rule per
-/// id); `inputs` are the files given, used when a finding names no certificate.
-pub fn render(r: &Report<'_>, rules: &[Rule], inputs: &[String], tool_version: &str) -> String {
+/// Renders the report as a SARIF 2.1.0 log: one rule per kind of the checks' catalogue;
+/// `inputs` are the files given, used when a finding names no certificate.
+pub fn render(r: &Report<'_>, inputs: &[String], tool_version: &str) -> String {
+    let rules = bars_checks::catalogue();
     let rule_values: Vec<Value> = rules
         .iter()
         .map(|rule| {
+            let help = format!("{} Fix: {}", rule.explanation, rule.fix);
             json!({
                 "id": rule.id,
                 "name": rule.id,
                 "shortDescription": { "text": rule.title },
-                "fullDescription": { "text": rule.help },
-                "help": { "text": rule.help },
-                "defaultConfiguration": { "level": sarif_level(rule.level) },
+                "fullDescription": { "text": help },
+                "help": { "text": help },
+                "defaultConfiguration": { "level": sarif_level(rule.severity) },
                 "properties": { "tags": ["security", "tls", "certificates"] }
             })
         })
@@ -57,13 +47,13 @@ pub fn render(r: &Report<'_>, rules: &[Rule], inputs: &[String], tool_version: &
                 .or_else(|| inputs.first().cloned())
                 .unwrap_or_else(|| r.target.clone());
             let mut result = json!({
-                "ruleId": f.id,
+                "ruleId": f.id(),
                 "level": sarif_level(f.severity),
                 "message": { "text": format!("{}: {} Fix: {}", f.title, f.detail, f.fix) },
                 "locations": [ { "physicalLocation": { "artifactLocation": { "uri": uri } } } ]
             });
             if let Some(obj) = result.as_object_mut() {
-                if let Some(index) = rules.iter().position(|rule| rule.id == f.id) {
+                if let Some(index) = rules.iter().position(|rule| f.is(rule)) {
                     obj.insert("ruleIndex".into(), json!(index));
                 }
                 if let Some(c) = f.certificate.and_then(|i| r.certificates.get(i)) {
@@ -91,7 +81,10 @@ pub fn render(r: &Report<'_>, rules: &[Rule], inputs: &[String], tool_version: &
                 "rules": rule_values
             } },
             "results": results,
-            "properties": { "environment": r.environment, "verdict": r.verdict }
+            "properties": {
+                "environment": environment_name(r.environment),
+                "verdict": r.verdict
+            }
         } ]
     });
     crate::json::to_string(&log)

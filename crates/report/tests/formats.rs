@@ -11,8 +11,10 @@
     clippy::indexing_slicing
 )]
 
+use bars_checks::{EnvSource, Finding as FindingView, Role, Severity as Level, Verdict};
 use bars_model::{read_path, Certificate, Limits, NoPassword};
-use bars_report::diag::{CertView, ChainView, FindingView, Level, Report, TlsView};
+use bars_nhs::Environment;
+use bars_report::diag::{CertView, ChainView, Report, TlsView};
 use bars_report::fleet::{render_html, render_openmetrics, Fleet, FleetEndpoint};
 use bars_report::junit::{self, InputProblem};
 use std::io::Write;
@@ -37,15 +39,13 @@ fn certs(rel: &str) -> Vec<Certificate> {
 }
 
 fn finding(id: &str, severity: Level, certificate: Option<usize>, detail: &str) -> FindingView {
-    FindingView {
-        id: id.into(),
-        severity,
-        title: format!("title of {id}"),
-        detail: detail.into(),
-        fix: format!("fix for {id}: run `bars-certcheck ca export --env int`"),
-        certificate,
-        file: None,
-    }
+    let kind = bars_checks::lookup(id).unwrap_or_else(|| panic!("{id} is in the catalogue"));
+    let mut f = kind.finding(certificate, detail).with_fix(format!(
+        "fix for {id}: run `bars-certcheck ca export --env int`"
+    ));
+    f.severity = severity;
+    f.title = format!("title of {id}");
+    f
 }
 
 /// A `check` over the int-good chain (leaf, sub-CA) with the test root, and a few
@@ -54,25 +54,25 @@ fn check_report<'a>(chain: &'a [Certificate], root: &'a [Certificate]) -> Report
     let mut certificates = vec![
         CertView {
             source: "file:certs/leaf & chain.pem".into(),
-            role: "leaf",
+            role: Role::Leaf,
             summary: chain[0].summary(),
         },
         CertView {
             source: "file:certs/leaf & chain.pem".into(),
-            role: "intermediate",
+            role: Role::Intermediate,
             summary: chain[1].summary(),
         },
     ];
     certificates.push(CertView {
         source: "ca-option:root.pem".into(),
-        role: "root",
+        role: Role::Root,
         summary: root[0].summary(),
     });
     Report {
         command: "check",
         target: "certs/leaf & chain.pem".into(),
-        environment: "int".into(),
-        environment_source: "forced",
+        environment: Some(Environment::Int),
+        environment_source: EnvSource::Forced,
         certificates,
         chains: vec![ChainView {
             leaf: 0,
@@ -94,8 +94,10 @@ fn check_report<'a>(chain: &'a [Certificate], root: &'a [Certificate]) -> Report
             finding("key.mismatch", Level::Error, None, "the key of key.pem"),
         ],
         notes: vec!["fetched, not sent: http://pki.nhs.uk/int/G2/auth/NHSINTAuthG2.crt".into()],
-        verdict: "fail",
+        verdict: Verdict::Fail,
         now: NOW,
+        audit: None,
+        error: None,
     }
 }
 
@@ -107,14 +109,18 @@ fn probe_report<'a>(
     Report {
         command: "probe",
         target: target.into(),
-        environment: "int".into(),
-        environment_source: "forced",
+        environment: Some(Environment::Int),
+        environment_source: EnvSource::Forced,
         certificates: chain
             .iter()
             .enumerate()
             .map(|(i, c)| CertView {
                 source: "sent".into(),
-                role: if i == 0 { "leaf" } else { "intermediate" },
+                role: if i == 0 {
+                    Role::Leaf
+                } else {
+                    Role::Intermediate
+                },
                 summary: c.summary(),
             })
             .collect(),
@@ -133,15 +139,17 @@ fn probe_report<'a>(
             acceptable_client_cas: vec!["CN=BaRS TEST INT Root".into()],
         }),
         verdict: if findings.iter().any(|f| f.severity == Level::Error) {
-            "fail"
+            Verdict::Fail
         } else if findings.iter().any(|f| f.severity == Level::Warning) {
-            "warn"
+            Verdict::Warn
         } else {
-            "pass"
+            Verdict::Pass
         },
         findings,
         notes: Vec::new(),
         now: NOW,
+        audit: None,
+        error: None,
     }
 }
 
@@ -342,9 +350,9 @@ fn html_report_is_self_contained_and_escaped() {
     );
     for f in &r.findings {
         assert!(
-            html.contains(&format!("data-finding-id=\"{}\"", f.id)),
+            html.contains(&format!("data-finding-id=\"{}\"", f.id())),
             "{}",
-            f.id
+            f.id()
         );
         assert!(html.contains(&f.fix), "{}", f.fix);
     }
@@ -550,7 +558,7 @@ fn html_reports_render_in_a_real_browser() {
     let root = certs("pki/int/root.pem");
     let d = tmpdir("browser");
     let r = check_report(&chain, &root);
-    let ids: Vec<String> = r.findings.iter().map(|f| f.id.clone()).collect();
+    let ids: Vec<String> = r.findings.iter().map(|f| f.id().to_string()).collect();
     render_in_chromium(&d, "check", &bars_report::html::render(&r, "test"), &ids);
     let p = probe_report(
         &chain,

@@ -6,7 +6,7 @@
 //! clients do not fetch.
 
 use crate::cache::Kind;
-use crate::net::{Checker, RevocationOptions};
+use crate::net::Checker;
 use crate::util;
 use bars_checks::{Analysis, CheckInput, ExtraCa, Options};
 use bars_model::Certificate;
@@ -76,15 +76,6 @@ impl Completion {
     }
 }
 
-fn looks_html(bytes: &[u8]) -> bool {
-    let head: Vec<u8> = bytes
-        .iter()
-        .take(512)
-        .map(|b| b.to_ascii_lowercase())
-        .collect();
-    head.windows(5).any(|w| w == b"<html") || head.windows(9).any(|w| w == b"<!doctype")
-}
-
 impl Checker {
     /// Follows `child`'s AIA caIssuers URLs (in order) and returns the first certificate
     /// found there that issued `child` (its subject is `child`'s issuer and its key
@@ -134,7 +125,7 @@ impl Checker {
             );
             let certs: Vec<&Certificate> = parsed.certificates().collect();
             if certs.is_empty() {
-                let why = if looks_html(&bytes) {
+                let why = if bars_model::looks_like_html(&bytes) {
                     "the server answered with an HTML page, not a certificate".to_string()
                 } else {
                     format!(
@@ -254,42 +245,18 @@ fn dangling_ends(analysis: &Analysis) -> Vec<Certificate> {
     out
 }
 
-/// Blocking [`Checker::complete_with_aia`] on a private runtime (do not call from inside
-/// a tokio runtime; use the `Checker` there).
-pub fn complete_with_aia(
-    input: &CheckInput,
-    opts: &mut Options,
-    rev: &RevocationOptions,
-) -> Completion {
-    match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt.block_on(Checker::new(rev.clone()).complete_with_aia(input, opts)),
-        Err(e) => Completion {
-            analysis: bars_checks::analyse(input, opts),
-            fetched: Vec::new(),
-            problems: vec![AiaProblem {
-                for_subject: String::new(),
-                url: None,
-                reason: format!("cannot start the network runtime: {e}"),
-            }],
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testsupport::{cert, openssl, urls_ext, Ca, Peer, Reply};
     use bars_checks::Source;
+    use bars_testsupport::ca::{cert, openssl, urls_ext, Ca, Peer, Reply};
     use std::time::Duration;
 
     fn checker() -> Checker {
-        Checker::new(RevocationOptions {
+        Checker::new(crate::RevocationOptions {
             cache_dir: None,
             timeout: Duration::from_secs(2),
-            ..RevocationOptions::new(crate::Mode::Off, util::wall_clock())
+            ..crate::RevocationOptions::new(crate::Mode::Off, util::wall_clock())
         })
     }
 
@@ -418,7 +385,7 @@ mod tests {
             .analysis
             .findings
             .iter()
-            .any(|f| f.id == "chain.incomplete" && f.detail.contains("fetched:")));
+            .any(|f| f.is(&bars_checks::chain::INCOMPLETE) && f.detail.contains("fetched:")));
         assert!(done.notes()[0].starts_with("Fetched, not sent: CN=AIA Sub CA"));
 
         // Nothing trusted: the fetched certificate alone does not make the path complete.

@@ -145,7 +145,7 @@ pub(crate) fn now() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testsupport::Ca;
+    use bars_testsupport::ca::Ca;
 
     #[test]
     fn crl_until_next_update_issuer_for_a_day() {

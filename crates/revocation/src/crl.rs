@@ -103,23 +103,16 @@ pub struct VerifiedCrl {
 
 /// The DER of a CRL given as DER or PEM (`-----BEGIN X509 CRL-----`).
 pub(crate) fn crl_der(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, CrlError> {
-    if bytes.starts_with(b"-----BEGIN") || bytes.windows(11).any(|w| w == b"-----BEGIN ") {
-        let (_, pem) = x509_parser::pem::parse_x509_pem(bytes)
-            .map_err(|e| CrlError::Malformed(format!("PEM: {e}")))?;
-        if pem.label != "X509 CRL" {
-            return Err(CrlError::Malformed(format!(
-                "PEM block labelled {}, not X509 CRL",
-                pem.label
-            )));
-        }
-        return Ok(std::borrow::Cow::Owned(pem.contents));
+    match bars_model::pem_first(bytes, &["X509 CRL"]) {
+        Ok(Some(der)) => Ok(std::borrow::Cow::Owned(der)),
+        Ok(None) => Ok(std::borrow::Cow::Borrowed(bytes)),
+        Err(why) => Err(CrlError::Malformed(format!("PEM: {why}"))),
     }
-    Ok(std::borrow::Cow::Borrowed(bytes))
 }
 
 fn parse(der: &[u8]) -> Result<CertificateRevocationList<'_>, CrlError> {
     let (rest, crl) = x509_parser::parse_x509_crl(der).map_err(|e| {
-        let looks_html = if der.iter().take(64).any(|b| *b == b'<') {
+        let looks_html = if bars_model::looks_like_html(der) {
             " (the body looks like an HTML page)"
         } else {
             ""
@@ -233,7 +226,7 @@ impl VerifiedCrl {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testsupport::{cert, Ca};
+    use bars_testsupport::ca::{cert, Ca};
 
     #[test]
     fn openssl_crl_revokes_with_reason_and_date() {

@@ -88,6 +88,9 @@ pub struct RevocationOptions {
     /// OCSP responses stapled by the server: (certificate index, DER). Checked without
     /// any network, whatever the mode.
     pub stapled: Vec<(usize, Vec<u8>)>,
+    /// An explicit proxy URL for every download (`--proxy`); `None`: the environment's
+    /// `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`.
+    pub proxy: Option<String>,
 }
 
 impl RevocationOptions {
@@ -100,6 +103,7 @@ impl RevocationOptions {
             cache_dir: cache::default_cache_dir(),
             nonce: true,
             stapled: Vec::new(),
+            proxy: None,
         }
     }
 }
@@ -185,6 +189,7 @@ impl Checker {
             connect_timeout: self.opts.timeout,
             max_bytes,
             max_redirects: 3,
+            proxy: self.opts.proxy.clone(),
         }
     }
 
@@ -339,6 +344,16 @@ impl Checker {
     /// no anchor cannot be checked (its issuer is unknown) and says so; a path's last
     /// certificate that is itself trusted (an `--ca` intermediate) is not checked.
     pub async fn outcomes(&self, analysis: &Analysis) -> Vec<CertOutcome> {
+        self.outcomes_with(analysis, &self.opts.stapled).await
+    }
+
+    /// [`Checker::outcomes`] with these stapled OCSP responses (certificate index, DER)
+    /// instead of the options' (one checker serves many endpoints, each with its own).
+    pub async fn outcomes_with(
+        &self,
+        analysis: &Analysis,
+        stapled: &[(usize, Vec<u8>)],
+    ) -> Vec<CertOutcome> {
         let mode = self.opts.mode;
         let mut seen = HashSet::new();
         let mut out = Vec::new();
@@ -350,9 +365,7 @@ impl Checker {
                 if !seen.insert(idx) {
                     continue;
                 }
-                let stapled = self
-                    .opts
-                    .stapled
+                let stapled = stapled
                     .iter()
                     .find(|(i, _)| *i == idx)
                     .map(|(_, d)| d.as_slice());
@@ -408,10 +421,21 @@ impl Checker {
     /// The revocation findings for `analysis` (see [`crate::findings`]), sorted like the
     /// analysis's own.
     pub async fn check_analysis(&self, analysis: &Analysis) -> Vec<Finding> {
-        if self.opts.mode == Mode::Off && self.opts.stapled.is_empty() {
+        self.check_analysis_with(analysis, &self.opts.stapled).await
+    }
+
+    /// [`Checker::check_analysis`] with these stapled OCSP responses (certificate index,
+    /// DER) instead of the options': a stapled response is always judged, whatever the
+    /// mode, and needs no network.
+    pub async fn check_analysis_with(
+        &self,
+        analysis: &Analysis,
+        stapled: &[(usize, Vec<u8>)],
+    ) -> Vec<Finding> {
+        if self.opts.mode == Mode::Off && stapled.is_empty() {
             return Vec::new();
         }
-        let outcomes = self.outcomes(analysis).await;
+        let outcomes = self.outcomes_with(analysis, stapled).await;
         let mut f = crate::outcome::findings(analysis, &outcomes, self.opts.at);
         crate::sort_findings(&mut f);
         f
@@ -445,7 +469,7 @@ pub fn check_stapled(der: &[u8], cert: &Certificate, issuer: &Certificate, at: i
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testsupport::{cert, urls_ext, Ca, Peer, Reply};
+    use bars_testsupport::ca::{cert, urls_ext, Ca, Peer, Reply};
     use std::time::Instant;
 
     fn opts(mode: Mode, cache: Option<PathBuf>) -> RevocationOptions {
@@ -577,7 +601,7 @@ mod tests {
         let reqf = dir.path().join("req.der");
         let respf = dir.path().join("resp.der");
         std::fs::write(&reqf, req.der()).unwrap();
-        crate::testsupport::openssl(
+        bars_testsupport::ca::openssl(
             dir.path(),
             &[
                 "ocsp",
@@ -625,17 +649,17 @@ mod tests {
         let analysis = bars_checks::analyse(&input, &o);
         let mut ro = opts(Mode::Off, None);
         ro.stapled = vec![(0, staple)];
-        let f = crate::check_analysis(&analysis, &ro);
+        let f = rt().block_on(Checker::new(ro.clone()).check_analysis(&analysis));
         assert_eq!(f.len(), 1, "{f:?}");
-        assert_eq!(f[0].id, "revocation.revoked");
+        assert_eq!(f[0].id(), "revocation.revoked");
         assert!(f[0]
             .detail
             .contains("cessationOfOperation, says the stapled OCSP response"));
         assert_eq!(peer.connections(), 0);
         // Junk stapled bytes are no answer, and say so.
         ro.stapled = vec![(0, b"not ocsp".to_vec())];
-        let f = crate::check_analysis(&analysis, &ro);
-        assert_eq!(f[0].id, "revocation.unavailable");
+        let f = rt().block_on(Checker::new(ro.clone()).check_analysis(&analysis));
+        assert_eq!(f[0].id(), "revocation.unavailable");
         assert!(
             f[0].detail
                 .contains("the stapled OCSP response: not an OCSP response"),
@@ -672,12 +696,14 @@ mod tests {
         });
         let analysis = bars_checks::analyse(&input, &o);
         assert!(analysis.chains[0].anchored);
-        assert!(crate::check_analysis(&analysis, &opts(Mode::Off, None)).is_empty());
+        assert!(rt()
+            .block_on(Checker::new(opts(Mode::Off, None)).check_analysis(&analysis))
+            .is_empty());
         assert_eq!(peer.connections(), 0);
         // And with a mode, the leaf (not the root) is checked.
-        let f = crate::check_analysis(&analysis, &opts(Mode::Crl, None));
+        let f = rt().block_on(Checker::new(opts(Mode::Crl, None)).check_analysis(&analysis));
         assert_eq!(f.len(), 1, "{f:?}");
-        assert_eq!(f[0].id, "revocation.unavailable");
+        assert_eq!(f[0].id(), "revocation.unavailable");
         assert_eq!(f[0].certificate, Some(0));
         assert!(f[0].detail.contains("HTTP 404"), "{}", f[0].detail);
         assert_eq!(peer.connections(), 1);

@@ -599,7 +599,7 @@ pub fn verify_response(
     request: Option<&OcspRequest>,
     at: i64,
 ) -> Result<OcspAnswer, OcspError> {
-    let looks_html = der.iter().take(64).any(|b| *b == b'<');
+    let looks_html = bars_model::looks_like_html(der);
     let resp = OcspResponseAsn1::from_der(der).map_err(|e| {
         OcspError::Malformed(if looks_html {
             format!("{e}; the body looks like an HTML page")
@@ -724,7 +724,7 @@ pub fn verify_response(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testsupport::{cert, openssl, Ca};
+    use bars_testsupport::ca::{cert, openssl, Ca};
     use std::path::Path;
 
     fn now() -> i64 {

@@ -333,7 +333,7 @@ mod tests {
             at,
         )
         .into_iter()
-        .map(|f| (f.id, f.detail))
+        .map(|f| (f.id(), f.detail))
         .collect()
     }
 

@@ -9,19 +9,12 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A value cannot be encoded in a distinguished name or a subjectAltName.
-    #[error("`{value}` cannot be used as {what}: {reason}")]
-    BadName {
-        /// What the value was meant to be (`"a dNSName"`, `"an emailAddress"`).
-        what: &'static str,
-        /// The offending value.
-        value: String,
-        /// Why it was refused.
-        reason: String,
-    },
     /// rcgen refused to build or sign something.
     #[error("rcgen: {0}")]
     Rcgen(#[from] rcgen::Error),
+    /// Minting a certificate failed (bars-forge).
+    #[error(transparent)]
+    Mint(#[from] bars_forge::mint::MintError),
     /// A private key could not be read.
     #[error("{}: not a usable private key: {source}", path.display())]
     Key {

@@ -24,22 +24,25 @@
 //! `openssl` or `nginx` skip loudly without them: [`require_tools!`]).
 #![deny(missing_docs)]
 
-pub mod demo;
 mod error;
 pub mod fixtures;
 pub mod keys;
 pub mod manifest;
-pub mod names;
 pub mod openssl;
-mod pki;
 pub mod tools;
 
-pub use demo::{audit_identities, demo, demo_at, fixture_hierarchy, AuditIdentity, DemoPki};
-pub use error::{Error, Result};
-pub use pki::{
-    cn_only_csr, common_name, corrupt_signature, csr, issue_with, self_signed_leaf, serial_for, Ca,
-    CaSpec, Hierarchy, HierarchySpec, LeafSpec, Validity, NHS_AUTH_G2_KEY_ID,
-    NHS_INT_AUTH_G2_KEY_ID, NHS_PTL_ROOT_G2_KEY_ID, NHS_ROOT_G2_KEY_ID,
+/// The demo PKI and the audit identities (minted by `bars-forge`, which the product uses).
+pub use bars_forge::mint::demo;
+/// DNs with the NHS string types (from `bars-forge`'s minting).
+pub use bars_forge::mint::names;
+/// CAs, hierarchies, leaves and CSRs (minted by `bars-forge`).
+pub use bars_forge::mint::pki;
+pub use bars_forge::mint::{
+    audit_identities, cn_only_csr, common_name, corrupt_signature, csr, demo_at, fixture_hierarchy,
+    issue_with, self_signed_leaf, serial_for, AuditIdentity, Ca, CaSpec, DemoPki, Hierarchy,
+    HierarchySpec, LeafSpec, Validity, NHS_AUTH_G2_KEY_ID, NHS_INT_AUTH_G2_KEY_ID,
+    NHS_PTL_ROOT_G2_KEY_ID, NHS_ROOT_G2_KEY_ID,
 };
+pub use error::{Error, Result};
 /// The rcgen this crate builds on (for `Certificate`, `KeyPair`, `Issuer`, …).
 pub use rcgen;

@@ -635,10 +635,9 @@ pub(super) fn explain_refusal(cx: &mut Ctx<'_>, out: &LeafOutcome) {
         .collect();
     for e in errors {
         let want = validate::webpki_finding(e);
-        let explained = judged.iter().any(|&n| {
-            cx.findings_on(n)
-                .any(|f| crate::lookup(f.id).is_some_and(|have| validate::explains(have, want)))
-        });
+        let explained = judged
+            .iter()
+            .any(|&n| cx.findings_on(n).any(|f| validate::explains(f.kind, want)));
         if !explained {
             let l = cx.label(leaf);
             cx.add(

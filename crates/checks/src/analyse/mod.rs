@@ -190,7 +190,7 @@ impl Ctx<'_> {
         }
     }
 
-    pub fn add(&mut self, info: &crate::CheckInfo, node: Option<usize>, detail: String) {
+    pub fn add(&mut self, info: &'static crate::CheckInfo, node: Option<usize>, detail: String) {
         let idx = node.map(|n| self.idx(n));
         self.push(info.finding(idx, detail));
     }
@@ -205,7 +205,7 @@ impl Ctx<'_> {
     /// [`Ctx::add`] with a fix written for this case.
     pub fn add_fixed(
         &mut self,
-        info: &crate::CheckInfo,
+        info: &'static crate::CheckInfo,
         node: Option<usize>,
         detail: String,
         fix: String,
@@ -434,7 +434,7 @@ pub fn analyse(input: &CheckInput, opts: &Options) -> Analysis {
 fn settle_validity(chains: &mut [ChainResult], findings: &[Finding]) {
     let invalidated: HashSet<usize> = findings
         .iter()
-        .filter(|f| INVALIDATING.contains(&f.id))
+        .filter(|f| INVALIDATING.contains(&f.id()))
         .filter_map(|f| f.certificate)
         .collect();
     for ch in chains {
@@ -530,7 +530,7 @@ fn cert_checks(cx: &mut Ctx<'_>, node: usize) {
     // CSR.
     let ca_fix = (!cx.leaves.contains(&node))
         .then(|| fixes::ca_validity(cx.pool.node(node).and_then(|n| n.nhs)));
-    let add = |cx: &mut Ctx<'_>, info: &crate::CheckInfo, detail: String| match &ca_fix {
+    let add = |cx: &mut Ctx<'_>, info: &'static crate::CheckInfo, detail: String| match &ca_fix {
         Some(fix) => cx.add_fixed(info, Some(node), detail, fix.clone()),
         None => cx.add(info, Some(node), detail),
     };

@@ -34,7 +34,7 @@ fn run(given: &[(&Certificate, &str)], opts: &Options) -> Analysis {
 }
 
 fn ids(a: &Analysis) -> Vec<&'static str> {
-    a.findings.iter().map(|f| f.id).collect()
+    a.findings.iter().map(|f| f.id()).collect()
 }
 
 #[test]
@@ -190,7 +190,7 @@ fn an_unreadable_input_is_a_finding_and_the_rest_is_checked() {
     let f = a
         .findings
         .iter()
-        .find(|f| f.id == "input.unreadable")
+        .find(|f| f.id() == "input.unreadable")
         .unwrap();
     assert_eq!(f.file.as_deref(), Some("broken.pem"));
     assert!(a.chains[0].valid);

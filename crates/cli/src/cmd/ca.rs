@@ -2,16 +2,17 @@
 //! endpoint sub-CA and trust it only when its SHA-256 is the pinned one (or, with
 //! --allow-new, when it verifiably chains to the environment's embedded G2 root).
 
-use crate::args::OutputArgs;
-use crate::args::{ColorChoice, Format};
+use crate::args::{environment_of, Format, OutputArgs};
 use crate::exit::Exit;
+use crate::setup::now_or;
+use crate::terminal::{shell_path, write_failed};
 use bars_fetch::{FetchErrorKind, FetchLimits};
-use bars_nhs::{CaPurpose, CaRole, Environment, Generation, NhsCa, OtherCa};
+use bars_nhs::Environment;
 use bars_report::Style;
-use clap::{Args, Subcommand, ValueEnum};
-use serde::Serialize;
-use std::path::{Path, PathBuf};
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
 use std::time::Duration;
+use tokio::runtime::Runtime;
 
 /// The `ca` subcommands.
 #[derive(Debug, Subcommand)]
@@ -58,45 +59,13 @@ failure before any certificate was received (DNS, refused, timeout, HTTP error s
     Fetch(CaFetchArgs),
 }
 
-/// Environments `ca list` can show.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ListEnv {
-    Int,
-    Prod,
-    Public,
-}
-
-/// Environments with an NHS CA to fetch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FetchEnv {
-    Int,
-    Prod,
-}
-
-impl FetchEnv {
-    fn env(self) -> Environment {
-        match self {
-            FetchEnv::Int => Environment::Int,
-            FetchEnv::Prod => Environment::Prod,
-        }
-    }
-
-    /// The default --out file name (the published file's name, as PEM).
-    fn default_out(self) -> &'static str {
-        match self {
-            FetchEnv::Int => "NHSINTAuthG2.pem",
-            FetchEnv::Prod => "NHSauthG2.pem",
-        }
-    }
-}
-
 /// Arguments of `ca list`.
 #[derive(Debug, Args)]
 pub struct CaListArgs {
     /// Only this environment's CAs: int, prod or public [default: all, and the other NHS
     /// environments' CAs that are recognised but never trusted].
-    #[arg(long, value_enum)]
-    pub env: Option<ListEnv>,
+    #[arg(long, value_parser = environment_of(&["int", "prod", "public"]))]
+    pub env: Option<Environment>,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -111,8 +80,8 @@ pub struct CaListArgs {
 pub struct CaFetchArgs {
     /// The environment whose CA to fetch: int or prod. Only that environment's pinned
     /// certificate is accepted.
-    #[arg(long, value_enum)]
-    pub env: FetchEnv,
+    #[arg(long, value_parser = environment_of(&["int", "prod"]))]
+    pub env: Environment,
 
     /// Where to get it: an http(s) URL or a local file [default: the NHS publication URL
     /// of the environment].
@@ -150,264 +119,34 @@ pub struct CaFetchArgs {
     pub at: Option<i64>,
 }
 
-pub fn run(command: CaCommand) -> anyhow::Result<Exit> {
+pub fn run(command: CaCommand, rt: &Runtime) -> anyhow::Result<Exit> {
     match command {
         CaCommand::List(args) => list(&args),
-        CaCommand::Fetch(args) => fetch(&args),
+        CaCommand::Fetch(args) => fetch(&args, rt),
     }
 }
 
 // ---------------------------------------------------------------------------------------
 // ca list
 
-/// One CA in `ca list --format json`.
-#[derive(Serialize)]
-struct CaJson {
-    id: &'static str,
-    name: &'static str,
-    subject: String,
-    issuer: String,
-    /// `int`, `prod`, or `other` (recognised, never trusted).
-    environment: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    other_environment: Option<&'static str>,
-    trusted: bool,
-    role: CaRole,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    generation: Option<Generation>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    purpose: Option<CaPurpose>,
-    not_before: String,
-    not_after: String,
-    expired: bool,
-    sha256: &'static str,
-    sha1: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    issued_by: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    successor: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-struct ListJson<'a> {
-    #[serde(flatten)]
-    envelope: bars_report::json::Envelope<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    environment: Option<&'static str>,
-    cas: Vec<CaJson>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    note: Option<&'static str>,
-}
-
-const PUBLIC_NOTE: &str = "The public environment trusts the Mozilla root programme (webpki-roots built into the tool), not NHS CAs.";
-
-struct Facts {
-    subject: String,
-    issuer: String,
-    not_before: String,
-    not_after: String,
-    not_after_unix: i64,
-    sha1: String,
-    validity: String,
-}
-
-fn facts(cert: Option<&bars_model::Certificate>, now: i64) -> Facts {
-    match cert {
-        Some(c) => {
-            let s = c.summary();
-            Facts {
-                subject: s.subject.clone(),
-                issuer: s.issuer.clone(),
-                not_before: s.not_before.clone(),
-                not_after: s.not_after.clone(),
-                not_after_unix: s.not_after_unix,
-                sha1: s.sha1.clone(),
-                validity: bars_report::inspect::validity_phrase(s, now),
-            }
-        }
-        None => Facts {
-            subject: String::new(),
-            issuer: String::new(),
-            not_before: String::new(),
-            not_after: String::new(),
-            not_after_unix: 0,
-            sha1: String::new(),
-            validity: "unreadable".into(),
-        },
-    }
-}
-
-fn nhs_json(ca: &'static NhsCa, now: i64) -> (CaJson, String) {
-    let f = facts(ca.certificate().ok(), now);
-    (
-        CaJson {
-            id: ca.id,
-            name: ca.common_name,
-            subject: f.subject,
-            issuer: f.issuer,
-            environment: ca.env.as_str(),
-            other_environment: None,
-            trusted: true,
-            role: ca.role,
-            generation: Some(ca.generation),
-            purpose: Some(ca.purpose),
-            not_before: f.not_before,
-            not_after: f.not_after,
-            expired: now > f.not_after_unix,
-            sha256: ca.sha256,
-            sha1: f.sha1,
-            url: ca.url,
-            issued_by: ca.parent().map(|p| p.id),
-            successor: ca.successor,
-        },
-        f.validity,
-    )
-}
-
-fn other_json(ca: &'static OtherCa, now: i64) -> (CaJson, String) {
-    let f = facts(ca.certificate().ok(), now);
-    (
-        CaJson {
-            id: ca.id,
-            name: ca.common_name,
-            subject: f.subject,
-            issuer: f.issuer,
-            environment: "other",
-            other_environment: Some(ca.label()),
-            trusted: false,
-            role: ca.role,
-            generation: None,
-            purpose: None,
-            not_before: f.not_before,
-            not_after: f.not_after,
-            expired: now > f.not_after_unix,
-            sha256: ca.sha256,
-            sha1: f.sha1,
-            url: None,
-            issued_by: None,
-            successor: None,
-        },
-        f.validity,
-    )
-}
-
-fn role_text(c: &CaJson) -> String {
-    let role = match c.role {
-        CaRole::Root => "root",
-        _ => "intermediate",
-    };
-    let generation = match c.generation {
-        Some(Generation::G2) => ", G2",
-        Some(Generation::Legacy) => ", legacy (retired)",
-        _ => "",
-    };
-    let purpose = match c.purpose {
-        Some(CaPurpose::EndpointTls) => ", issues endpoint (TLS) certificates",
-        Some(CaPurpose::People) => ", issues smartcards for people: not a TLS issuer",
-        Some(CaPurpose::TrustAnchor) => ", trust anchor",
-        _ => "",
-    };
-    format!("{role}{generation}{purpose}")
-}
-
 fn list(args: &CaListArgs) -> anyhow::Result<Exit> {
-    let now = super::now_or(args.at);
-    let env = args.env.map(|e| match e {
-        ListEnv::Int => Environment::Int,
-        ListEnv::Prod => Environment::Prod,
-        ListEnv::Public => Environment::Public,
-    });
-    let mut rows: Vec<(CaJson, String)> = bars_nhs::EMBEDDED
-        .iter()
-        .filter(|c| env.is_none_or(|e| c.env == e))
-        .map(|c| nhs_json(c, now))
-        .collect();
-    if env.is_none() {
-        rows.extend(bars_nhs::KNOWN_OTHER.iter().map(|c| other_json(c, now)));
-    }
-    let note = (env == Some(Environment::Public)).then_some(PUBLIC_NOTE);
-    let text = match args.output.format {
-        Format::Json => {
-            let doc = ListJson {
-                envelope: bars_report::json::Envelope::new("ca list"),
-                environment: env.map(Environment::as_str),
-                cas: rows.into_iter().map(|(c, _)| c).collect(),
-                note,
-            };
-            bars_report::json::to_string(&doc)
-        }
-        Format::Text => list_text(&rows, note, args.output.color),
-    };
-    crate::output::print(&text)?;
+    let style = Style::new(crate::output::use_color(args.output.color));
+    let json = args.output.format == Format::Json;
+    crate::output::print(&bars_report::cas::render(
+        args.env,
+        now_or(args.at),
+        json,
+        &style,
+    ))?;
     Ok(Exit::Ok)
-}
-
-fn list_text(rows: &[(CaJson, String)], note: Option<&str>, color: ColorChoice) -> String {
-    let style = Style::new(crate::output::use_color(color));
-    let mut out = String::new();
-    let mut group = "";
-    for (c, validity) in rows {
-        if c.environment != group {
-            group = c.environment;
-            let heading = match group {
-                "int" => "INT (path-to-live): trusted for --env int",
-                "prod" => "PROD (live): trusted for --env prod",
-                _ => "Other NHS environments: recognised (to name them), never trusted",
-            };
-            if !out.is_empty() {
-                out.push('\n');
-            }
-            out.push_str(&style.heading(heading));
-            out.push('\n');
-        }
-        let env = c.other_environment.unwrap_or(c.environment);
-        out.push_str(&format!(
-            "  {}  [{env}, {}]\n",
-            style.bold(c.name),
-            role_text(c)
-        ));
-        out.push_str(&format!("    subject   {}\n", c.subject));
-        let issuer = if c.role == CaRole::Root {
-            "self-signed".to_string()
-        } else {
-            c.issuer.clone()
-        };
-        out.push_str(&format!("    issuer    {issuer}\n"));
-        let validity = if c.expired {
-            style.bad(validity)
-        } else {
-            validity.clone()
-        };
-        out.push_str(&format!(
-            "    valid     {} to {} ({validity})\n",
-            c.not_before, c.not_after
-        ));
-        out.push_str(&format!("    sha256    {}\n", c.sha256));
-        if let Some(u) = c.url {
-            out.push_str(&format!("    published {u}\n"));
-        }
-        if let Some(s) = c.successor.and_then(bars_nhs::find_by_id) {
-            out.push_str(&format!("    successor {}\n", s.common_name));
-        }
-    }
-    if let Some(n) = note {
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(n);
-        out.push('\n');
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------
 // ca fetch
 
-fn fetch(args: &CaFetchArgs) -> anyhow::Result<Exit> {
+fn fetch(args: &CaFetchArgs, rt: &Runtime) -> anyhow::Result<Exit> {
     const WHAT: &str = "ca fetch";
-    let env = args.env.env();
+    let env = args.env;
     let source = env
         .fetch_source()
         .ok_or_else(|| anyhow::anyhow!("{env} has no NHS CA to fetch"))?;
@@ -436,7 +175,7 @@ fn fetch(args: &CaFetchArgs) -> anyhow::Result<Exit> {
     if is_url {
         eprintln!("bars-certcheck: fetching {from} …");
     }
-    let fetched = match bars_fetch::fetch(&from, &limits, None) {
+    let fetched = match rt.block_on(bars_fetch::fetch(&from, &limits, None)) {
         Ok(f) => f,
         Err(e) => {
             return Ok(match &e.kind {
@@ -462,7 +201,7 @@ fn fetch(args: &CaFetchArgs) -> anyhow::Result<Exit> {
     }
 
     // 2. The pin (or, with --allow-new, the root's signature).
-    let now = super::now_or(args.at);
+    let now = now_or(args.at);
     let accepted =
         match bars_forge::cafetch::verify_fetched(env, &fetched.bytes, args.allow_new, now) {
             Ok(a) => a,
@@ -473,36 +212,14 @@ fn fetch(args: &CaFetchArgs) -> anyhow::Result<Exit> {
         eprintln!("{bar}\n{w}\n{bar}");
     }
 
-    // 3. What to write where.
-    let sub_pem = crate::diag::pem_block("CERTIFICATE", &accepted.der);
-    let root = expected
-        .parent()
-        .ok_or_else(|| anyhow::anyhow!("{}: no embedded root", expected.id))?;
-    let root_pem = root
-        .der()
-        .map(|d| crate::diag::pem_block("CERTIFICATE", d))
-        .ok_or_else(|| anyhow::anyhow!("{}: embedded root unreadable", root.id))?;
-    let mut files: Vec<(PathBuf, String)> = Vec::new();
-    match &args.install_dir {
-        Some(dir) => {
-            files.push((dir.join(&accepted.file_name), sub_pem));
-            if args.with_root {
-                files.push((dir.join(format!("{}.crt", root.id)), root_pem));
-            }
-        }
-        None => {
-            let out = args
-                .out
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(args.env.default_out()));
-            let body = if args.with_root {
-                format!("{sub_pem}{root_pem}")
-            } else {
-                sub_pem
-            };
-            files.push((out, body));
-        }
-    }
+    // 3. What to write where: never over a file with other contents without --force.
+    let files = bars_forge::cafetch::files_to_write(
+        &accepted,
+        env,
+        args.out.as_deref(),
+        args.install_dir.as_deref(),
+        args.with_root,
+    )?;
     let mut unchanged = Vec::new();
     let mut to_write = Vec::new();
     for (path, body) in files {
@@ -521,73 +238,34 @@ fn fetch(args: &CaFetchArgs) -> anyhow::Result<Exit> {
         }
     }
     for (path, body) in &to_write {
-        if let Err(e) = bars_forge::write::write_atomic(
-            path,
-            body.as_bytes(),
-            bars_forge::write::MODE_PUBLIC,
-            args.force,
-        ) {
-            return Ok(match e {
-                bars_forge::ForgeError::Exists(_) => refuse(&e.to_string()),
-                other => {
-                    eprintln!("bars-certcheck: {WHAT}: {other}");
-                    Exit::Usage
-                }
-            });
+        let mode = bars_forge::write::MODE_PUBLIC;
+        if let Err(e) = bars_forge::write::write_atomic(path, body.as_bytes(), mode, args.force) {
+            return Ok(write_failed(WHAT, e));
         }
     }
 
     // 4. Say what happened.
-    let mut text = if accepted.pinned {
-        format!(
-            "Accepted {} ({}): its SHA-256 {} is the pinned fingerprint.\n",
-            expected.common_name, env, accepted.sha256
-        )
-    } else {
-        format!(
-            "Accepted a NEW, NOT PINNED CA for {env} (--allow-new): SHA-256 {}; its signature verifies under {}.\n",
-            accepted.sha256, root.common_name
-        )
-    };
-    if is_url {
-        text.push_str(&format!("Source: {from}\n"));
-    } else {
-        text.push_str(&format!("Source: file {from}\n"));
-    }
-    for (path, _) in &to_write {
-        text.push_str(&format!("Wrote {}\n", path.display()));
-    }
-    for path in &unchanged {
-        text.push_str(&format!(
-            "Unchanged (already this certificate): {}\n",
-            path.display()
-        ));
-    }
-    if args.with_root {
-        text.push_str(&format!(
-            "With the root {} (embedded, SHA-256 {}).\n",
-            root.common_name, root.sha256
-        ));
-    } else {
-        text.push_str(&format!(
-            "Note: OpenSSL-based clients also need the root {} to trust it; add --with-root to write it too.\n",
-            root.common_name
-        ));
-    }
-    if let Some(dir) = &args.install_dir {
-        text.push_str(&format!(
-            "If {} is the system CA directory, run `update-ca-certificates` next.\n",
-            shell(dir)
-        ));
-    }
+    let root = expected
+        .parent()
+        .ok_or_else(|| anyhow::anyhow!("{}: no embedded root", expected.id))?;
+    let shown = |p: &PathBuf| p.display().to_string();
+    let text = bars_report::onboarding::ca_fetched(&bars_report::onboarding::CaFetched {
+        expected: expected.common_name,
+        env,
+        sha256: &accepted.sha256,
+        pinned: accepted.pinned,
+        root: (root.common_name, root.sha256),
+        from: &from,
+        is_url,
+        written: to_write.iter().map(|(p, _)| shown(p)).collect(),
+        unchanged: unchanged.iter().map(shown).collect(),
+        with_root: args.with_root,
+        install_dir: args.install_dir.as_deref().map(shell_path),
+    });
     crate::output::print(&text)?;
     Ok(Exit::Ok)
 }
 
-fn shell(p: &Path) -> String {
-    super::csr::shell_path(p)
-}
-
 fn refuse(reason: &str) -> Exit {
-    super::csr::refuse("ca fetch", reason)
+    crate::terminal::refuse("ca fetch", reason)
 }

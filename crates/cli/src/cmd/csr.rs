@@ -2,13 +2,14 @@
 //! FQDN checked against the BaRS naming rules before anything is generated, the result
 //! checked with the same analysis as `check` before anything is written.
 
-use crate::args::PasswordArgs;
+use crate::args::{env_choice_of, PasswordArgs};
 use crate::exit::Exit;
 use crate::password::{Passwords, Provider};
-use bars_checks::{CheckInput, Options, Severity, Source};
-use bars_model::{Item, Limits};
-use bars_nhs::Environment;
-use clap::{Args, Subcommand, ValueEnum};
+use crate::terminal::{prompt_new_password, refuse, shell_path, write_failed};
+use bars_checks::Severity;
+
+use bars_nhs::EnvChoice;
+use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
 
 /// The `csr` subcommands.
@@ -39,18 +40,6 @@ exists), nothing written; 2 usage error (e.g. --encrypt-key without a password s
     New(CsrNewArgs),
 }
 
-/// Which naming rules apply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum CsrEnv {
-    /// From the name's BaRS-INT- / BaRS-PROD- prefix.
-    Auto,
-    /// Integration: BaRS-INT-<ODS code>.<Supplier name>.thirdparty.nhs.uk.
-    Int,
-    /// Production: BaRS-PROD-<ODS code>.<Supplier name>.thirdparty.nhs.uk or
-    /// BaRS-PROD-<ODS code>[-<setting>].<Provider name>.nhs.uk.
-    Prod,
-}
-
 /// Arguments of `csr new`.
 #[derive(Debug, Args)]
 pub struct CsrNewArgs {
@@ -61,8 +50,8 @@ pub struct CsrNewArgs {
 
     /// Whose naming rules the FQDN must follow: int, prod, or auto (from the
     /// BaRS-INT-/BaRS-PROD- prefix).
-    #[arg(long, value_enum, default_value_t = CsrEnv::Auto)]
-    pub env: CsrEnv,
+    #[arg(long, default_value = "auto", value_parser = env_choice_of(&["auto", "int", "prod"]))]
+    pub env: EnvChoice,
 
     /// Where to write the private key [default: <fqdn>.key].
     #[arg(long, value_name = "FILE")]
@@ -108,88 +97,13 @@ pub fn run(command: CsrCommand) -> anyhow::Result<Exit> {
 /// Most characters in an X.509 CN (RFC 5280 ub-common-name).
 const CN_MAX: usize = 64;
 
-/// Prints a refusal and gives exit 1.
-pub(crate) fn refuse(what: &str, reason: &str) -> Exit {
-    eprintln!("bars-certcheck: {what}: refused: {reason}");
-    eprintln!("bars-certcheck: nothing was written.");
-    Exit::Findings
-}
+const WHAT: &str = "csr new";
 
-/// The environment whose next steps apply, or the reason the name is refused.
-fn judge_name(fqdn: &str, env: CsrEnv) -> (Option<Environment>, Option<String>) {
-    let forced = match env {
-        CsrEnv::Auto => None,
-        CsrEnv::Int => Some(Environment::Int),
-        CsrEnv::Prod => Some(Environment::Prod),
-    };
-    match bars_nhs::parse_bars_fqdn(fqdn) {
-        Ok(name) => match forced {
-            Some(want) if want != name.env => (
-                Some(want),
-                Some(format!(
-                    "{fqdn} is named for {} (BaRS-{}-…), but --env {} was given; {} names look like {}",
-                    name.env.as_str().to_uppercase(),
-                    name.env.as_str().to_uppercase(),
-                    want.as_str(),
-                    want.as_str().to_uppercase(),
-                    bars_nhs::expected_shape(want)
-                )),
-            ),
-            _ => (Some(name.env), None),
-        },
-        Err(problem) => {
-            let mut reason = problem.to_string();
-            if let Some(want) = forced {
-                if !reason.contains("expected") {
-                    reason.push_str(&format!(
-                        "; expected {}",
-                        bars_nhs::expected_shape(want)
-                    ));
-                }
-            }
-            (forced.or_else(|| bars_nhs::env_from_fqdn(fqdn)), Some(reason))
-        }
-    }
-}
-
-/// Reads a new password twice on the terminal; `None` when there is no terminal.
-pub(crate) fn prompt_new_password(what: &str) -> anyhow::Result<Option<String>> {
-    use std::io::IsTerminal;
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Ok(None);
-    }
-    let first = rpassword::prompt_password(format!("New password for {what}: "))?;
-    let again = rpassword::prompt_password(format!("Repeat the password for {what}: "))?;
-    if first != again {
-        anyhow::bail!("the two passwords differ");
-    }
-    Ok(Some(first))
-}
-
-/// Quotes `p` for a shell command line when it needs it.
-pub(crate) fn shell_path(p: &Path) -> String {
-    let s = p.display().to_string();
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./+:@".contains(c))
-    {
-        s
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
-
-fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
-    const WHAT: &str = "csr new";
-    // A CN names the host without the root's trailing dot.
-    let fqdn = args.fqdn.strip_suffix('.').unwrap_or(&args.fqdn);
-    if fqdn != args.fqdn {
-        eprintln!("bars-certcheck: note: using {fqdn} (without the trailing dot) as the CN");
-    }
-
-    // 1. The name, before anything else.
+/// Step 1, the name, before anything else: `Ok(name judged)` or the refusal. A CN the
+/// NHS would not sign is refused unless `--force`; one no CA could issue, always.
+fn judge(fqdn: &str, args: &CsrNewArgs) -> Result<bars_nhs::CsrName, Exit> {
     if fqdn.len() > CN_MAX {
-        return Ok(refuse(
+        return Err(refuse(
             WHAT,
             &format!(
                 "{fqdn} is {} characters long; a certificate's CN holds at most {CN_MAX}, so no CA can issue it (not even with --force)",
@@ -201,15 +115,15 @@ fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
         .split('.')
         .find_map(|l| bars_nhs::check_dns_label(l).err().map(|p| (l, p)))
     {
-        return Ok(refuse(
+        return Err(refuse(
             WHAT,
             &format!("{fqdn:?} is not a DNS name: the label {label:?} is invalid: {problem} (not even --force makes it one)"),
         ));
     }
-    let (env, problem) = judge_name(fqdn, args.env);
-    if let Some(p) = &problem {
+    let judged = bars_nhs::judge_csr_name(fqdn, args.env.forced());
+    if let Some(p) = &judged.problem {
         if !args.force {
-            return Ok(refuse(
+            return Err(refuse(
                 WHAT,
                 &format!("{p}. The NHS only signs requests for BaRS names; use --force to generate one anyway"),
             ));
@@ -217,8 +131,15 @@ fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
         eprintln!("bars-certcheck: WARNING: --force: generating a request that breaks the BaRS naming rules: {p}");
         eprintln!("bars-certcheck: WARNING: --force: the NHS will refuse to sign this request.");
     }
+    Ok(judged)
+}
 
-    // 2. The files.
+/// Step 2, the files: where they go, never over existing ones without `--force`.
+/// Returns the key and request paths and whether the key file existed.
+fn outputs(
+    fqdn: &str,
+    args: &CsrNewArgs,
+) -> anyhow::Result<Result<(PathBuf, PathBuf, bool), Exit>> {
     let key_out = args
         .key_out
         .clone()
@@ -240,13 +161,13 @@ fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
         (&csr_out, csr_existed, "the request"),
     ] {
         if existed && !args.force {
-            return Ok(refuse(
+            return Ok(Err(refuse(
                 WHAT,
                 &format!(
                     "{} already exists; choose another file for {what} or use --force to replace it",
                     path.display()
                 ),
-            ));
+            )));
         }
         if existed {
             eprintln!(
@@ -255,32 +176,52 @@ fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
             );
         }
     }
+    Ok(Ok((key_out, csr_out, key_existed)))
+}
 
-    // 3. The password.
+/// Step 3, the password: only with `--encrypt-key` (then required, and not empty).
+fn key_password(args: &CsrNewArgs, key_out: &Path) -> anyhow::Result<Option<String>> {
     let given = Passwords::from(&args.password);
-    let password = if args.encrypt_key {
-        let pw = match given.resolve()? {
-            Some(pw) => pw,
-            None => prompt_new_password(&key_out.display().to_string())?.ok_or_else(|| {
-                anyhow::anyhow!(
-                    "--encrypt-key needs a password: give --password-env VAR or --password-file FILE (or run on a terminal to be asked)"
-                )
-            })?,
-        };
-        if pw.is_empty() {
-            anyhow::bail!("--encrypt-key: the password is empty");
-        }
-        Some(pw)
-    } else {
+    if !args.encrypt_key {
         if given.env.is_some() || given.file.is_some() {
             anyhow::bail!(
                 "--password-env/--password-file only apply with --encrypt-key (the key would be written unencrypted)"
             );
         }
-        None
+        return Ok(None);
+    }
+    let pw = match given.resolve()? {
+        Some(pw) => pw,
+        None => prompt_new_password(&key_out.display().to_string())?.ok_or_else(|| {
+            anyhow::anyhow!(
+                "--encrypt-key needs a password: give --password-env VAR or --password-file FILE (or run on a terminal to be asked)"
+            )
+        })?,
     };
+    if pw.is_empty() {
+        anyhow::bail!("--encrypt-key: the password is empty");
+    }
+    Ok(Some(pw))
+}
 
-    // 4. Generate and check in memory.
+fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
+    // A CN names the host without the root's trailing dot.
+    let fqdn = args.fqdn.strip_suffix('.').unwrap_or(&args.fqdn);
+    if fqdn != args.fqdn {
+        eprintln!("bars-certcheck: note: using {fqdn} (without the trailing dot) as the CN");
+    }
+    let judged = match judge(fqdn, args) {
+        Ok(j) => j,
+        Err(exit) => return Ok(exit),
+    };
+    let forced = judged.problem.is_some();
+    let (key_out, csr_out, key_existed) = match outputs(fqdn, args)? {
+        Ok(o) => o,
+        Err(exit) => return Ok(exit),
+    };
+    let password = key_password(args, &key_out)?;
+
+    // 4. Generate, and check in memory as `check` will.
     eprintln!("bars-certcheck: generating an RSA {}-bit key…", args.bits);
     let spec = bars_forge::csr::CsrSpec {
         fqdn: fqdn.to_string(),
@@ -292,32 +233,42 @@ fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
         Err(e @ bars_forge::ForgeError::Fqdn(_)) => return Ok(refuse(WHAT, &e.to_string())),
         Err(e) => return Err(e.into()),
     };
-    let findings = self_check(
-        &made,
-        &key_out,
-        &csr_out,
-        password.as_deref(),
-        env,
-        problem.is_some(),
-    )?;
-    let serious: Vec<_> = findings
+    let back = bars_diagnose::files::check_made(
+        &[
+            (csr_out.display().to_string(), made.csr_pem.as_bytes()),
+            (key_out.display().to_string(), made.key_pem.as_bytes()),
+        ],
+        &Provider::new(password.clone()),
+        // As `check` would judge it; a forced name keeps the environment it was made for.
+        judged.env.filter(|_| forced),
+        crate::setup::now_or(None),
+    )
+    .map_err(|e| anyhow::anyhow!("reading back what was generated: {e}"))?;
+    if back.csrs != 1 || back.keys != 1 {
+        anyhow::bail!("reading back what was generated: expected one request and one key");
+    }
+    let serious: String = back
+        .findings
         .iter()
         .filter(|f| f.severity.at_or_above(Severity::Warning))
+        .map(crate::terminal::finding_text)
         .collect();
     if !serious.is_empty() {
-        let mut text = String::new();
-        for f in &serious {
-            text.push_str(&crate::diag::finding_text(f));
-        }
-        if problem.is_none() {
-            eprint!("{text}");
+        eprint!(
+            "{}",
+            if forced {
+                "bars-certcheck: WARNING: --force: `bars-certcheck check` will report:\n"
+            } else {
+                ""
+            }
+        );
+        eprint!("{serious}");
+        if !forced {
             return Ok(refuse(
                 WHAT,
                 "the generated request does not check clean (a bug: please report it)",
             ));
         }
-        eprintln!("bars-certcheck: WARNING: --force: `bars-certcheck check` will report:");
-        eprint!("{text}");
     }
 
     // 5. Write: the key, then the request; never one without the other.
@@ -342,163 +293,28 @@ fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
         return Ok(write_failed(WHAT, e));
     }
 
-    crate::output::print(&summary(
-        fqdn,
-        env,
-        &key_out,
-        &csr_out,
-        &made,
-        args.bits,
-        password.is_some(),
-        problem.is_some(),
-    ))?;
-    Ok(Exit::Ok)
-}
-
-fn write_failed(what: &str, e: bars_forge::ForgeError) -> Exit {
-    match e {
-        bars_forge::ForgeError::Exists(_) => refuse(what, &e.to_string()),
-        other => {
-            eprintln!("bars-certcheck: {what}: {other}");
-            Exit::Usage
-        }
-    }
-}
-
-/// Reads the generated key and request back and runs the `check` analysis over them.
-fn self_check(
-    made: &bars_forge::csr::Generated,
-    key_out: &Path,
-    csr_out: &Path,
-    password: Option<&str>,
-    env: Option<Environment>,
-    forced: bool,
-) -> anyhow::Result<Vec<bars_checks::Finding>> {
-    let provider = Provider::new(password.map(str::to_string));
-    let limits = Limits::default();
-    let mut input = CheckInput::default();
-    for (name, bytes) in [
-        (csr_out.display().to_string(), made.csr_pem.as_bytes()),
-        (key_out.display().to_string(), made.key_pem.as_bytes()),
-    ] {
-        let parsed = bars_model::read_bytes(&name, bytes, &provider, &limits);
-        if let Some(e) = parsed.errors.first() {
-            anyhow::bail!("reading back what was generated: {e}");
-        }
-        for item in parsed.items {
-            match item {
-                Item::Csr(c) => input.csrs.push((c, Source::File(name.clone()))),
-                Item::Key(k) => input.keys.push((k, Source::File(name.clone()))),
-                _ => {}
-            }
-        }
-    }
-    if input.csrs.len() != 1 || input.keys.len() != 1 {
-        anyhow::bail!("reading back what was generated: expected one request and one key");
-    }
-    let mut opts = Options::new(super::now_or(None));
-    // As `check` would judge it; a forced name keeps the environment it was made for.
-    opts.env = if forced { env } else { None };
-    Ok(bars_checks::analyse(&input, &opts).findings)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn summary(
-    fqdn: &str,
-    env: Option<Environment>,
-    key_out: &Path,
-    csr_out: &Path,
-    made: &bars_forge::csr::Generated,
-    bits: u32,
-    encrypted: bool,
-    forced: bool,
-) -> String {
     let pk = bars_model::Csr::from_der(&made.csr_der)
         .map(|c| c.summary.public_key_sha256)
         .unwrap_or_default();
-    let key = shell_path(key_out);
-    let csr = shell_path(csr_out);
-    let cer = shell_path(Path::new(&format!("{fqdn}.cer")));
-    let pfx = shell_path(Path::new(&format!("{fqdn}.pfx")));
-    let key_pw = if encrypted {
-        " --key-password-env KEY_PASSWORD"
-    } else {
-        ""
-    };
-    let check_pw = if encrypted {
-        " --password-env KEY_PASSWORD"
-    } else {
-        ""
-    };
-    let mut out = format!(
-        "Wrote the private key {} (RSA {bits}, PKCS#8, {}, mode 0600). Keep it on this machine; never send it.\n\
-         Wrote the certificate signing request {} (subject CN={fqdn}; public key SHA-256 {pk}).\n\
-         Checked: the subject is only the CN, there is no e-mail address, the signature verifies and the key matches.\n",
-        key_out.display(),
-        if encrypted {
-            "encrypted with AES-256-CBC, PBKDF2-HMAC-SHA256"
-        } else {
-            "not encrypted"
+    let (key_file, csr_file) = (key_out.display().to_string(), csr_out.display().to_string());
+    let written = bars_report::onboarding::CsrWritten {
+        fqdn,
+        env: judged.env,
+        key_file: &key_file,
+        csr_file: &csr_file,
+        words: bars_report::onboarding::ShellWords {
+            key: shell_path(&key_out),
+            csr: shell_path(&csr_out),
+            cer: shell_path(Path::new(&format!("{fqdn}.cer"))),
+            pfx: shell_path(Path::new(&format!("{fqdn}.pfx"))),
         },
-        csr_out.display(),
-    );
-    if forced {
-        out.push_str("\nWARNING: made with --force: the name breaks the BaRS naming rules and the NHS will not sign it.\n");
-    }
-    let check = format!("bars-certcheck check {cer} {csr} --key {key}{check_pw}");
-    let build = format!("bars-certcheck pfx build --cert {cer} --key {key}{key_pw} --out {pfx}");
-    let catalogue = "Email england.bookingandreferralstandard@nhs.net with the Receiver URL for BaRS/API-M to add to the Endpoint Catalogue.";
-    match env {
-        Some(Environment::Int) => {
-            let ips = addresses(Environment::Int);
-            out.push_str(&format!(
-                "\nNext steps (INT):\n\
-                 1. Request a 'certificate only' from ITOC, the integration service desk, with the onboarding form:\n\
-                 \x20  'Certificate Only (No endpoint)', 'Integration environment', FQDN {fqdn} (it must match your domain and the CN),\n\
-                 \x20  make it clear that this is a request for a 'BaRS' certificate, and write 'N/A' in the Party Key section.\n\
-                 \x20  Send {csr} with the request.\n\
-                 2. When ITOC sends the certificate, save it (from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----)\n\
-                 \x20  as {cer} and check it:\n\
-                 \x20    {check}\n\
-                 3. Build the .pfx your server loads:\n\
-                 \x20    {build}\n\
-                 4. {catalogue}\n\
-                 5. Allow the BaRS API proxy through the Receiver's firewall: INT calls come from {ips}.\n"
-            ));
-        }
-        Some(Environment::Prod) => {
-            let ips = addresses(Environment::Prod);
-            out.push_str(&format!(
-                "\nNext steps (PROD):\n\
-                 1. Once Solution Assurance has issued the Technical Conformance certificate, send {csr} to dir@nhs.net,\n\
-                 \x20  indicating that it is for a BaRS Receiver endpoint ({fqdn}).\n\
-                 2. When the DIR team sends the certificate, save it as {cer} and check it:\n\
-                 \x20    {check}\n\
-                 3. Build the .pfx your server loads:\n\
-                 \x20    {build}\n\
-                 4. {catalogue}\n\
-                 5. Allow the BaRS API proxy through the Receiver's firewall: PROD calls come from {ips}.\n"
-            ));
-        }
-        _ => {
-            out.push_str(&format!(
-                "\nNext steps: the NHS signs BaRS requests only for names of the BaRS shape\n\
-                 ({}).\n\
-                 When a certificate is issued, check it:\n\
-                 \x20    {check}\n",
-                bars_nhs::expected_shape(Environment::Public)
-            ));
-        }
-    }
-    out
-}
-
-fn addresses(env: Environment) -> String {
-    env.proxy_source_addresses()
-        .iter()
-        .map(|a| a.to_string())
-        .collect::<Vec<_>>()
-        .join(" and ")
+        public_key_sha256: &pk,
+        bits: args.bits,
+        encrypted: password.is_some(),
+        forced,
+    };
+    crate::output::print(&bars_report::onboarding::csr_written(&written))?;
+    Ok(Exit::Ok)
 }
 
 #[cfg(test)]
@@ -506,39 +322,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_are_judged_per_environment() {
-        let int = "BaRS-INT-X26.Supplier.thirdparty.nhs.uk";
-        let prod = "BaRS-PROD-RRK.Supplier.thirdparty.nhs.uk";
-        assert_eq!(
-            judge_name(int, CsrEnv::Auto),
-            (Some(Environment::Int), None)
-        );
-        assert_eq!(judge_name(int, CsrEnv::Int), (Some(Environment::Int), None));
-        assert_eq!(
-            judge_name(prod, CsrEnv::Auto),
-            (Some(Environment::Prod), None)
-        );
-        let (env, why) = judge_name(prod, CsrEnv::Int);
-        assert_eq!(env, Some(Environment::Int));
-        assert!(why
-            .unwrap()
-            .contains("is named for PROD (BaRS-PROD-…), but --env int"));
-        let (_, why) = judge_name(int, CsrEnv::Prod);
-        assert!(why.unwrap().contains("is named for INT"));
-        let (_, why) = judge_name("receiver.example.com", CsrEnv::Auto);
-        assert!(why.unwrap().contains("not under nhs.uk"));
-        let (_, why) = judge_name("BaRS-INT-X26.Supplier.nhs.uk", CsrEnv::Auto);
-        assert!(why.unwrap().contains("thirdparty"));
-        let (env, why) = judge_name("www.example.nhs.uk", CsrEnv::Prod);
-        assert_eq!(env, Some(Environment::Prod));
-        assert!(why.unwrap().contains("BaRS-PROD-"));
-    }
-
-    #[test]
     fn bits_and_paths() {
         assert_eq!(parse_bits("3072"), Ok(3072));
         assert!(parse_bits("1024").is_err());
-        assert_eq!(shell_path(Path::new("a/b.key")), "a/b.key");
-        assert_eq!(shell_path(Path::new("my key")), "'my key'");
     }
 }

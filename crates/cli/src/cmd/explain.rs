@@ -2,7 +2,6 @@
 
 use crate::exit::Exit;
 use clap::Args;
-use std::fmt::Write;
 
 /// Arguments of `explain`.
 #[derive(Debug, Args)]
@@ -20,34 +19,10 @@ pub struct ExplainArgs {
     pub format: crate::args::Format,
 }
 
-fn json(c: &bars_checks::CheckInfo) -> serde_json::Value {
-    serde_json::json!({
-        "id": c.id,
-        "severity": c.severity.as_str(),
-        "title": c.title,
-        "explanation": c.explanation,
-        "fix": c.fix,
-    })
-}
-
 pub fn run(args: ExplainArgs) -> anyhow::Result<Exit> {
-    let json_out = args.format == crate::args::Format::Json;
+    let json = args.format == crate::args::Format::Json;
     let Some(id) = args.id else {
-        let all = bars_checks::catalogue();
-        let text = if json_out {
-            bars_report::json::to_string(&serde_json::json!({
-                "schema": bars_report::json::SCHEMA,
-                "command": "explain",
-                "findings": all.iter().map(json).collect::<Vec<_>>(),
-            }))
-        } else {
-            let mut out = String::new();
-            for c in all {
-                let _ = writeln!(out, "{:<28} {:<8} {}", c.id, c.severity.as_str(), c.title);
-            }
-            out
-        };
-        crate::output::print(&text)?;
+        crate::output::print(&bars_report::explain::render_all(json))?;
         return Ok(Exit::Ok);
     };
     let key = id.trim().to_ascii_lowercase();
@@ -66,23 +41,6 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Exit> {
         eprintln!("bars-certcheck: explain: no finding `{id}`; {hint}");
         return Ok(Exit::Usage);
     };
-    let text = if json_out {
-        let mut v = json(c);
-        if let Some(o) = v.as_object_mut() {
-            o.insert("schema".into(), bars_report::json::SCHEMA.into());
-            o.insert("command".into(), "explain".into());
-        }
-        bars_report::json::to_string(&v)
-    } else {
-        format!(
-            "{} ({})\n{}\n\n{}\n\nFix: {}\n",
-            c.id,
-            c.severity.as_str(),
-            c.title,
-            c.explanation,
-            c.fix
-        )
-    };
-    crate::output::print(&text)?;
+    crate::output::print(&bars_report::explain::render_one(c, json))?;
     Ok(Exit::Ok)
 }

@@ -1,30 +1,55 @@
-//! `inspect FILE...`: show everything in each input.
+//! `inspect FILE...`: show everything in each input, written as it is read.
 
 use crate::args::{Format, InspectArgs};
 use crate::exit::Exit;
-use crate::input::read_all;
-use crate::password::Passwords;
-use bars_report::inspect::{render_json, render_text, InspectedInput};
+use crate::password::{Passwords, Provider};
+use bars_report::inspect::{Inspector, JsonInspector, TextInspector};
 use bars_report::Style;
+use std::io::Write;
 
 pub fn run(args: InspectArgs) -> anyhow::Result<Exit> {
-    let passwords = Passwords::from(&args.password);
-    let (parsed, failed) = read_all(&args.files, &passwords)?;
-    let inputs: Vec<InspectedInput> = parsed
-        .into_iter()
-        .map(|(name, p)| InspectedInput {
-            name,
-            items: p.items,
-            errors: p.errors,
-        })
-        .collect();
-    let text = match args.output.format {
-        Format::Json => render_json(&inputs),
+    let provider = Provider::new(Passwords::from(&args.password).resolve()?);
+    let stdout = std::io::stdout();
+    let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let failed = match args.output.format {
+        Format::Json => {
+            let names: Vec<String> = args.files.iter().map(|f| f.display().to_string()).collect();
+            show(&args, &provider, JsonInspector::new(out, &names))?
+        }
         Format::Text => {
             let style = Style::new(crate::output::use_color(args.output.color));
-            render_text(&inputs, super::now_or(args.at), &style)
+            let now = crate::setup::now_or(args.at);
+            show(&args, &provider, TextInspector::new(out, now, &style))?
         }
     };
-    crate::output::print(&text)?;
+    std::io::stdout().flush()?;
     Ok(if failed { Exit::Usage } else { Exit::Ok })
+}
+
+/// Reads each input and hands its items to `inspector` one by one; each problem is also
+/// one line on stderr. True when an input had a problem.
+fn show(
+    args: &InspectArgs,
+    provider: &Provider,
+    mut inspector: impl Inspector,
+) -> anyhow::Result<bool> {
+    let limits = crate::input::limits();
+    let mut failed = false;
+    for path in &args.files {
+        let name = path.display().to_string();
+        inspector.input(&name);
+        let errors = match bars_model::read_limited(path, &limits) {
+            Ok(bytes) => bars_model::read_each(&name, &bytes, provider, &limits, &mut |item| {
+                inspector.item(item)
+            }),
+            Err(kind) => vec![bars_model::ReadError::new(name.clone(), kind)],
+        };
+        for e in &errors {
+            eprintln!("bars-certcheck: {e}");
+            failed = true;
+        }
+        inspector.end_input(&errors);
+    }
+    inspector.finish()?;
+    Ok(failed)
 }

@@ -1,7 +1,6 @@
 //! `match FILE...`: which certificates, CSRs, keys and PFX contents belong together.
 
 use crate::args::{ColorChoice, Format, PasswordArgs};
-use crate::diag;
 use crate::exit::Exit;
 use crate::input::read_all;
 use crate::password::Passwords;
@@ -9,7 +8,6 @@ use bars_report::json::{CertJson, Envelope};
 use bars_report::Style;
 use clap::Args;
 use serde::Serialize;
-use std::fmt::Write;
 use std::path::PathBuf;
 
 /// Arguments of `match`.
@@ -40,14 +38,15 @@ struct MatchJson<'a> {
     csrs: &'a [bars_checks::matching::CsrEntry],
     keys: &'a [bars_checks::matching::KeyEntry],
     groups: &'a [bars_checks::matching::MatchGroup],
-    findings: Vec<bars_report::diag::FindingView>,
+    findings: Vec<bars_report::json::FindingJson<'a>>,
     summary: bars_checks::Summary,
-    verdict: &'static str,
+    verdict: bars_checks::Verdict,
 }
 
 pub fn run(args: MatchArgs) -> anyhow::Result<Exit> {
     let (parsed, _) = read_all(&args.files, &Passwords::from(&args.password))?;
-    let (input, read_failed) = diag::check_input(parsed);
+    let inputs = bars_diagnose::files::inputs(parsed);
+    let (input, read_failed) = (inputs.input, inputs.unreadable);
     let m = bars_checks::matching::match_up(&input);
     let mut findings = m.findings.clone();
     for (s, why) in &input.pfx_errors {
@@ -65,18 +64,18 @@ pub fn run(args: MatchArgs) -> anyhow::Result<Exit> {
                 .map(|(index, (c, s))| CertJson {
                     index,
                     source: s.to_string(),
-                    role: Some("leaf"),
+                    role: Some(bars_checks::Role::Leaf),
                     summary: c.summary(),
                 })
                 .collect(),
             csrs: &m.csrs,
             keys: &m.keys,
             groups: &m.groups,
-            findings: findings.iter().map(diag::finding_view).collect(),
+            findings: findings.iter().map(Into::into).collect(),
             summary: bars_checks::summarise(&findings),
-            verdict: verdict.as_str(),
+            verdict,
         }),
-        Format::Text => text(
+        Format::Text => bars_report::matching::render_text(
             &m,
             &findings,
             &Style::new(crate::output::use_color(args.color)),
@@ -90,70 +89,4 @@ pub fn run(args: MatchArgs) -> anyhow::Result<Exit> {
     } else {
         Exit::Ok
     })
-}
-
-fn text(
-    m: &bars_checks::matching::Matched,
-    findings: &[bars_checks::Finding],
-    style: &Style,
-) -> String {
-    let mut out = String::new();
-    for (n, g) in m.groups.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "{}",
-            style.heading(&format!(
-                "Public key {} (SHA-256 {})",
-                n + 1,
-                g.public_key_sha256
-            ))
-        );
-        for &i in &g.certificates {
-            if let Some((c, s)) = m.certificates.get(i) {
-                let _ = writeln!(out, "  certificate  {}  ({s})", c.summary().subject);
-            }
-        }
-        for &i in &g.csrs {
-            if let Some(c) = m.csrs.get(i) {
-                let _ = writeln!(out, "  CSR          {}  ({})", c.subject, c.source);
-            }
-        }
-        for &i in &g.keys {
-            if let Some(k) = m.keys.get(i) {
-                let _ = writeln!(out, "  private key  {}", k.source);
-            }
-        }
-        let verdict = match (
-            g.certificates.is_empty(),
-            g.csrs.is_empty(),
-            g.keys.is_empty(),
-        ) {
-            (false, _, false) => style.good("the key belongs to the certificate"),
-            (true, false, false) => style.good("the key belongs to the CSR"),
-            (false, false, true) => style.good("the certificate answers the CSR's key"),
-            _ => style.dim("nothing else given holds this key"),
-        };
-        let _ = writeln!(out, "  → {verdict}\n");
-    }
-    for k in m.keys.iter().filter(|k| k.public_key_sha256.is_none()) {
-        let _ = writeln!(
-            out,
-            "{} {}: encrypted; give its password (--password-env or --password-file) to match it\n",
-            style.warn("note:"),
-            k.source
-        );
-    }
-    if findings.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}",
-            style.good("Everything given that can pair up does.")
-        );
-    }
-    for f in findings {
-        let _ = writeln!(out, "{} [{}] {}", style.bad("error:"), f.id, f.title);
-        let _ = writeln!(out, "      {}", f.detail);
-        let _ = writeln!(out, "      fix: {}", f.fix);
-    }
-    out
 }

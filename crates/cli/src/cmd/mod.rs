@@ -1,4 +1,5 @@
-//! One module per command; `run` dispatches.
+//! One module per command (each parses, calls the libraries, prints); `run` dispatches.
+//! No command module imports another: what they share lives outside `cmd/`.
 
 pub mod ca;
 pub mod check;
@@ -15,21 +16,22 @@ pub mod trust;
 use crate::args::{Cli, Command};
 use crate::exit::Exit;
 use clap::CommandFactory;
+use tokio::runtime::Runtime;
 
-/// Runs the parsed command line.
-pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+/// Runs the parsed command line on `rt`.
+pub fn run(cli: Cli, rt: &Runtime) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Inspect(args) => inspect::run(args),
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => check::run(args, rt),
         Command::Explain(args) => explain::run(args),
-        Command::Probe(args) => probe::run(args),
-        Command::Scan(args) => scan::run(args),
+        Command::Probe(args) => probe::run(args, rt),
+        Command::Scan(args) => scan::run(args, rt),
         Command::Csr(c) => csr::run(c),
         Command::Pfx(c) => pfx::run(c),
-        Command::Ca(c) => ca::run(c),
+        Command::Ca(c) => ca::run(c, rt),
         Command::Trust(c) => trust::run(c),
         Command::Match(args) => matching::run(args),
-        Command::Demo(args) => demo::run(args),
+        Command::Demo(args) => demo::run(args, rt),
         Command::Man => {
             crate::output::print(&String::from_utf8_lossy(&man_page()?))?;
             Ok(Exit::Ok)
@@ -97,8 +99,3 @@ usage error or unreadable input (each unreadable input is one line on stderr; th
 \fB3\fR
 network failure before any certificate was received
 "#;
-
-/// Now, or the `--at` time.
-pub fn now_or(at: Option<i64>) -> i64 {
-    at.unwrap_or_else(|| time::OffsetDateTime::now_utc().unix_timestamp())
-}

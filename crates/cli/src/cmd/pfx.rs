@@ -4,11 +4,14 @@
 //! embedded NHS CAs and --ca; the built file is read back and analysed exactly as
 //! `bars-certcheck check out.pfx` would before it is written.
 
-use crate::args::{DiagArgs, EnvArg, FailOn, PasswordArgs, UsageArg};
+use crate::args::{env_choice, DiagArgs, FailOn, PasswordArgs, UsageArg};
 use crate::exit::Exit;
 use crate::password::{Passwords, Provider};
-use bars_checks::{Analysis, CheckInput, Finding, Role, Severity, Source};
-use bars_model::{Certificate, Item, Limits, PasswordProvider, PrivateKey, ReadErrorKind};
+use crate::terminal::{prompt_new_password, refuse, shell_path, write_failed};
+use bars_checks::{Finding, Severity};
+use bars_diagnose::pfx;
+use bars_model::{Certificate, Limits, PasswordProvider, PrivateKey};
+use bars_nhs::EnvChoice;
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
 
@@ -70,8 +73,8 @@ pub struct PfxBuildArgs {
 
     /// Environment whose chain the certificate must have: int, prod, public, or auto
     /// (from the FQDN prefix, else from the issuing sub-CA).
-    #[arg(long, value_enum, default_value_t = EnvArg::Auto)]
-    pub env: EnvArg,
+    #[arg(long, default_value = "auto", value_parser = env_choice())]
+    pub env: EnvChoice,
 
     /// More CA certificates (roots or intermediates) for an environment: `int:FILE`,
     /// `prod:FILE`, or `FILE` for the --env in force. Repeatable.
@@ -133,23 +136,9 @@ impl PasswordProvider for Given {
     }
 }
 
-fn certificates_of(path: &Path) -> anyhow::Result<Vec<Certificate>> {
-    let parsed = bars_model::read_path(path, &bars_model::NoPassword, &Limits::default());
-    if let Some(e) = parsed.errors.first() {
-        anyhow::bail!("{e}");
-    }
-    let certs: Vec<Certificate> = parsed.certificates().cloned().collect();
-    if certs.is_empty() {
-        anyhow::bail!("{}: no certificate in the file", path.display());
-    }
-    Ok(certs)
-}
-
-fn password_problem(kind: &ReadErrorKind) -> bool {
-    matches!(
-        kind,
-        ReadErrorKind::NeedPassword { .. } | ReadErrorKind::BadPassword { .. }
-    )
+fn certificates_of(path: &Path) -> anyhow::Result<(String, Vec<Certificate>)> {
+    let certs = bars_model::certificates_in(path, &Limits::default())?;
+    Ok((path.display().to_string(), certs))
 }
 
 /// The one private key in --key, decrypted: with the key password, else the PFX
@@ -164,10 +153,8 @@ fn read_key(args: &PfxBuildArgs, pfx_password: Option<&str>) -> anyhow::Result<P
     let first = key_password.or_else(|| pfx_password.map(str::to_string));
     let tried = first.is_some();
     let mut key = key_from(args, &Given(first))?;
-    let locked = |k: &Result<PrivateKey, String>| match k {
-        Ok(k) => k.pkcs8_der().is_none(),
-        Err(_) => true,
-    };
+    let locked =
+        |k: &Result<PrivateKey, String>| k.as_ref().map_or(true, |k| k.pkcs8_der().is_none());
     if !explicit && locked(&key) {
         // The PFX password did not open it (or there was none): ask on the terminal.
         key = key_from(args, &Provider::new(None))?;
@@ -196,31 +183,10 @@ fn key_from(
     args: &PfxBuildArgs,
     passwords: &dyn PasswordProvider,
 ) -> anyhow::Result<Result<PrivateKey, String>> {
-    let parsed = bars_model::read_path(&args.key, passwords, &Limits::default());
-    if let Some(e) = parsed.errors.first() {
-        if password_problem(&e.kind) {
-            return Ok(Err(e.to_string()));
-        }
-        anyhow::bail!("{e}");
-    }
-    let mut keys: Vec<PrivateKey> = Vec::new();
-    for item in parsed.items {
-        match item {
-            Item::Key(k) => keys.push(k),
-            Item::Pfx(p) => keys.extend(p.keys),
-            _ => {}
-        }
-    }
-    match keys.len() {
-        0 => anyhow::bail!("{}: no private key in the file", args.key.display()),
-        1 => keys
-            .pop()
-            .map(Ok)
-            .ok_or_else(|| anyhow::anyhow!("{}: no private key", args.key.display())),
-        n => anyhow::bail!(
-            "{}: {n} private keys in the file; give the one made with the CSR",
-            args.key.display()
-        ),
+    match bars_model::private_key_in(&args.key, passwords, &Limits::default()) {
+        Ok(k) => Ok(Ok(k)),
+        Err(bars_model::FileError::Locked(e)) => Ok(Err(e.to_string())),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -231,40 +197,68 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn source_label(s: &Source) -> String {
-    match s {
-        Source::File(p) => format!("from {p}"),
-        Source::Embedded => "embedded NHS CA".into(),
-        Source::CaOption(p) => format!("from --ca {p}"),
-        other => other.to_string(),
-    }
-}
-
-fn cn_or_subject(c: &Certificate) -> String {
-    let s = c.summary();
-    s.subject_cns
-        .first()
-        .cloned()
-        .unwrap_or_else(|| s.subject.clone())
-}
-
-/// Findings that stop the build. The name of an issued certificate cannot be changed by
-/// packaging it, so `name.*` findings are reported, not refused; the chain is rebuilt
-/// from the path, so its order and completeness as given do not matter when a path exists.
-fn blocks(f: &Finding, rebuilt: bool) -> bool {
-    f.severity == Severity::Error
-        && !f.id.starts_with("name.")
-        && !(rebuilt && matches!(f.id, "chain.incomplete" | "chain.order"))
-}
-
-fn print_findings(findings: &[&Finding]) {
+fn print_findings(findings: &[Finding]) {
     for f in findings {
-        eprint!("{}", crate::diag::finding_text(f));
+        eprint!("{}", crate::terminal::finding_text(f));
     }
+}
+
+/// `--out` is never an input, and never replaced without `--force`: `Ok(true)` when it
+/// exists (and will be replaced), `Err(exit)` when refused.
+fn check_out(args: &PfxBuildArgs) -> anyhow::Result<Result<bool, Exit>> {
+    let inputs = std::iter::once(&args.cert)
+        .chain(std::iter::once(&args.key))
+        .chain(args.chain.iter());
+    for input in inputs {
+        if same_file(&args.out, input) {
+            anyhow::bail!(
+                "--out {} is one of the inputs; refusing to overwrite it",
+                args.out.display()
+            );
+        }
+    }
+    let exists = std::fs::symlink_metadata(&args.out).is_ok();
+    if exists && !args.force {
+        let why = format!(
+            "{} already exists; use --force to replace it",
+            args.out.display()
+        );
+        return Ok(Err(refuse(WHAT, &why)));
+    }
+    Ok(Ok(exists))
+}
+
+/// Says why the plan was refused.
+fn refused(r: &pfx::Refusal, leaf: &Certificate) -> Exit {
+    eprintln!("bars-certcheck: {WHAT}: refused:");
+    print_findings(&r.stop);
+    let a = &r.analysis;
+    match &r.complete_path {
+        Some(path) => eprintln!(
+            "bars-certcheck: (the chain itself is complete: {})",
+            pfx::describe_path(a, path)
+        ),
+        None => {
+            let env = a
+                .environment
+                .map(|e| format!("the {} environment", e.as_str().to_uppercase()))
+                .unwrap_or_else(|| "any known environment".into());
+            let tag = a
+                .environment
+                .filter(|e| e.is_nhs())
+                .map(|e| format!("{}:", e.as_str()))
+                .unwrap_or_default();
+            eprintln!(
+                "bars-certcheck: the chain from {} does not reach a trusted root of {env}: give missing intermediates with --chain FILE, and trust a root the tool does not know (a private test hierarchy) with --ca {tag}FILE",
+                pfx::cn_or_subject(leaf),
+            );
+        }
+    }
+    eprintln!("bars-certcheck: nothing was written.");
+    Exit::Findings
 }
 
 fn build(args: &PfxBuildArgs) -> anyhow::Result<Exit> {
-    let now = super::now_or(args.at);
     let diag_args = DiagArgs {
         env: args.env,
         ca: args.ca.clone(),
@@ -274,136 +268,48 @@ fn build(args: &PfxBuildArgs) -> anyhow::Result<Exit> {
         fail_on: FailOn::Error,
         at: args.at,
     };
-    let mut opts = crate::diag::options(&diag_args, now, args.usage.into())?;
+    let mut opts = crate::setup::judge(&diag_args, args.usage.into())?.file_options();
     opts.purpose = bars_checks::Purpose::PfxBuild;
+    let out_exists = match check_out(args)? {
+        Ok(e) => e,
+        Err(exit) => return Ok(exit),
+    };
 
-    // The output: never an input, never over an existing file without --force.
-    for input in std::iter::once(&args.cert)
-        .chain(std::iter::once(&args.key))
-        .chain(args.chain.iter())
-    {
-        if same_file(&args.out, input) {
-            anyhow::bail!(
-                "--out {} is one of the inputs; refusing to overwrite it",
-                args.out.display()
-            );
-        }
-    }
-    let out_exists = std::fs::symlink_metadata(&args.out).is_ok();
-    if out_exists && !args.force {
-        return Ok(super::csr::refuse(
-            WHAT,
-            &format!(
-                "{} already exists; use --force to replace it",
-                args.out.display()
-            ),
-        ));
-    }
-
-    // The inputs.
+    // 1. The inputs, and the plan: the key and the path from what was given, completed
+    // from the embedded and --ca CAs.
     let pfx_password = Passwords::from(&args.password).resolve()?;
-    let cert_name = args.cert.display().to_string();
-    let mut leaf: Option<Certificate> = None;
-    let mut candidates: Vec<(Certificate, Source)> = Vec::new();
-    for c in certificates_of(&args.cert)? {
-        if c.summary().is_ca {
-            candidates.push((c, Source::File(cert_name.clone())));
-        } else if leaf.is_none() {
-            leaf = Some(c);
-        } else {
-            anyhow::bail!(
-                "--cert {cert_name}: more than one end-entity certificate; give the one issued for your key"
-            );
-        }
+    let (cert_name, certs) = certificates_of(&args.cert)?;
+    let chain = args
+        .chain
+        .iter()
+        .map(|p| certificates_of(p))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let selection = pfx::select((&cert_name, certs), chain)?;
+    for n in &selection.notes {
+        eprintln!("bars-certcheck: note: {n}");
     }
-    let leaf = leaf.ok_or_else(|| {
-        anyhow::anyhow!("--cert {cert_name}: no end-entity certificate (only CA certificates)")
-    })?;
-    for path in &args.chain {
-        let name = path.display().to_string();
-        for c in certificates_of(path)? {
-            if !c.summary().is_ca {
-                if c.summary().sha256 != leaf.summary().sha256 {
-                    eprintln!(
-                        "bars-certcheck: note: --chain {name}: ignoring {}: not a CA certificate",
-                        c.summary().subject
-                    );
-                }
-                continue;
-            }
-            candidates.push((c, Source::File(name.clone())));
-        }
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    candidates.retain(|(c, _)| seen.insert(c.summary().sha256.clone()));
     let key = read_key(args, pfx_password.as_deref())?;
     let key_name = args.key.display().to_string();
-
-    // 1. Plan: the key and the path from what was given, completed from embedded/--ca.
-    let mut input = CheckInput::default();
-    input
-        .certificates
-        .push((leaf.clone(), Source::File(cert_name.clone())));
-    input.certificates.extend(candidates.iter().cloned());
-    input.keys.push((key.clone(), Source::File(key_name)));
-    let plan = bars_checks::analyse(&input, &opts);
-    let chain = plan.chains.iter().find(|c| c.leaf == 0);
-    let complete = chain.is_some_and(|c| c.anchored);
-    let stop: Vec<&Finding> = plan
-        .findings
+    let plan = match pfx::plan(&selection, &key, &key_name, &cert_name, &opts) {
+        Ok(p) => p,
+        Err(r) => return Ok(refused(&r, &selection.leaf)),
+    };
+    for e in plan
+        .left_out
         .iter()
-        .filter(|f| blocks(f, complete))
-        .collect();
-    if !complete || !stop.is_empty() {
-        let mut stop = stop;
-        if stop.is_empty() {
-            stop = plan
-                .findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .collect();
-        }
-        eprintln!("bars-certcheck: {WHAT}: refused:");
-        print_findings(&stop);
-        if complete {
-            let path: Vec<usize> = chain.map(|c| c.path.clone()).unwrap_or_default();
-            eprintln!(
-                "bars-certcheck: (the chain itself is complete: {})",
-                describe_path(&plan, &path)
-            );
-        } else {
-            let env = plan
-                .environment
-                .map(|e| format!("the {} environment", e.as_str().to_uppercase()))
-                .unwrap_or_else(|| "any known environment".into());
-            eprintln!(
-                "bars-certcheck: the chain from {} does not reach a trusted root of {env}: give missing intermediates with --chain FILE, and trust a root the tool does not know (a private test hierarchy) with --ca {}FILE",
-                cn_or_subject(&leaf),
-                plan.environment
-                    .filter(|e| e.is_nhs())
-                    .map(|e| format!("{}:", e.as_str()))
-                    .unwrap_or_default()
-            );
-        }
-        eprintln!("bars-certcheck: nothing was written.");
-        return Ok(Exit::Findings);
-    }
-    let path: Vec<usize> = chain.map(|c| c.path.clone()).unwrap_or_default();
-    let (included, root) = split_path(&plan, &path);
-    for (i, entry) in plan.certificates.iter().enumerate() {
-        if i != 0 && entry.source != Source::Embedded && !path.contains(&i) {
-            eprintln!(
-                "bars-certcheck: note: leaving out {} ({}): it is not on the certificate's path",
-                entry.cert.summary().subject,
-                source_label(&entry.source)
-            );
-        }
+        .filter_map(|&i| plan.analysis.certificates.get(i))
+    {
+        eprintln!(
+            "bars-certcheck: note: leaving out {} ({}): it is not on the certificate's path",
+            e.cert.summary().subject,
+            pfx::source_label(&e.source)
+        );
     }
 
-    // 2. The password, asked only once the inputs pass.
+    // 2. The password, asked only once the inputs pass; the file, made in memory.
     let password = match pfx_password {
         Some(p) => p,
-        None => super::csr::prompt_new_password(&args.out.display().to_string())?.ok_or_else(
+        None => prompt_new_password(&args.out.display().to_string())?.ok_or_else(
             || {
                 anyhow::anyhow!(
                     "a PFX password is needed: give --password-env VAR or --password-file FILE (or run on a terminal to be asked)"
@@ -419,10 +325,11 @@ fn build(args: &PfxBuildArgs) -> anyhow::Result<Exit> {
         .ok_or_else(|| anyhow::anyhow!("{}: the key is still encrypted", args.key.display()))?;
     let spec = bars_forge::pfx::PfxSpec {
         key_pkcs8_der: key_der.to_vec(),
-        leaf_der: leaf.der().to_vec(),
-        chain_der: included
+        leaf_der: selection.leaf.der().to_vec(),
+        chain_der: plan
+            .included
             .iter()
-            .filter_map(|&i| plan.certificates.get(i))
+            .filter_map(|&i| plan.analysis.certificates.get(i))
             .map(|e| e.cert.der().to_vec())
             .collect(),
         password: password.clone(),
@@ -432,40 +339,29 @@ fn build(args: &PfxBuildArgs) -> anyhow::Result<Exit> {
     let bytes = match bars_forge::pfx::build(&spec) {
         Ok(b) => b,
         Err(e @ bars_forge::ForgeError::KeyMismatch) => {
-            return Ok(super::csr::refuse(WHAT, &format!("key.mismatch: {e}")))
+            return Ok(refuse(WHAT, &format!("key.mismatch: {e}")))
         }
         Err(e) => return Err(e.into()),
     };
 
     // 3. Read it back and check it as `check out.pfx` would.
     let out_name = args.out.display().to_string();
-    let parsed = bars_model::read_bytes(
-        &out_name,
-        &bytes,
-        &Given(Some(password.clone())),
-        &Limits::default(),
-    );
-    let summary = parsed.items.iter().find_map(|i| match i {
-        Item::Pfx(p) => Some(p.summary.clone()),
-        _ => None,
-    });
-    let (input, failed) = crate::diag::check_input(vec![(out_name.clone(), parsed)]);
-    let check = bars_checks::analyse(&input, &opts);
-    let Some(summary) = summary.filter(|_| !failed) else {
+    let Some(checked) = pfx::check_built(&bytes, &out_name, &password, &opts) else {
         anyhow::bail!("the PFX just built cannot be read back (a bug: please report it)");
     };
-    let stop: Vec<&Finding> = check.findings.iter().filter(|f| blocks(f, false)).collect();
+    let stop: Vec<Finding> = checked
+        .analysis
+        .findings
+        .iter()
+        .filter(|f| pfx::blocks(f, false))
+        .cloned()
+        .collect();
     if !stop.is_empty() {
         eprintln!("bars-certcheck: {WHAT}: refused: the PFX would not check clean:");
         print_findings(&stop);
         eprintln!("bars-certcheck: nothing was written.");
         return Ok(Exit::Findings);
     }
-    let notes: Vec<&Finding> = check
-        .findings
-        .iter()
-        .filter(|f| f.severity.at_or_above(Severity::Warning))
-        .collect();
 
     // 4. Write.
     if out_exists {
@@ -474,120 +370,61 @@ fn build(args: &PfxBuildArgs) -> anyhow::Result<Exit> {
             args.out.display()
         );
     }
-    if let Err(e) = bars_forge::write::write_atomic(
-        &args.out,
-        &bytes,
-        bars_forge::write::MODE_SECRET,
-        args.force,
-    ) {
-        return Ok(match e {
-            bars_forge::ForgeError::Exists(_) => super::csr::refuse(WHAT, &e.to_string()),
-            other => {
-                eprintln!("bars-certcheck: {WHAT}: {other}");
-                Exit::Usage
-            }
-        });
+    let mode = bars_forge::write::MODE_SECRET;
+    if let Err(e) = bars_forge::write::write_atomic(&args.out, &bytes, mode, args.force) {
+        return Ok(write_failed(WHAT, e));
     }
+    crate::output::print(&built_text(args, &selection.leaf, &plan, &checked))?;
+    Ok(Exit::Ok)
+}
 
-    let mut text = String::new();
-    let mut names = vec![format!("{} (leaf)", cn_or_subject(&leaf))];
-    for &i in &included {
-        if let Some(e) = plan.certificates.get(i) {
-            names.push(format!(
+/// What was written, how it is protected, what `check` will say, how to check it.
+fn built_text(
+    args: &PfxBuildArgs,
+    leaf: &Certificate,
+    plan: &pfx::Plan,
+    checked: &pfx::Checked,
+) -> String {
+    let label = |i: usize| {
+        plan.analysis.certificates.get(i).map(|e| {
+            format!(
                 "{} ({})",
-                cn_or_subject(&e.cert),
-                source_label(&e.source)
-            ));
-        }
-    }
-    text.push_str(&format!(
-        "Wrote {} (PKCS#12, mode 0600): the private key and {} certificate{}: {}.\n",
-        args.out.display(),
-        names.len(),
-        if names.len() == 1 { "" } else { "s" },
-        names.join(" → ")
-    ));
-    if let Some(r) = root.and_then(|i| plan.certificates.get(i)) {
-        text.push_str(&format!(
-            "The root {} ({}) is not included: clients must already trust it.\n",
-            cn_or_subject(&r.cert),
-            source_label(&r.source)
-        ));
-    }
-    text.push_str(&format!(
-        "Protection: {}{}{}.\n",
-        summary.encryption,
-        summary
-            .mac
-            .as_ref()
-            .map(|m| format!(", {m} MAC"))
-            .unwrap_or_default(),
-        if args.legacy {
-            " (legacy form for old Windows/.NET stacks)"
-        } else {
-            ""
-        }
-    ));
-    if let Some(env) = check.environment {
-        text.push_str(&format!("Environment: {}.\n", env.as_str()));
-    }
-    if notes.is_empty() {
-        text.push_str(
-            "Checked: key matches certificate, chain complete, nothing at warning or above.\n",
-        );
-    } else {
-        text.push_str("Checked: key matches certificate and the chain is complete, but `bars-certcheck check` will report:\n");
-        for f in &notes {
-            text.push_str(&crate::diag::finding_text(f));
-        }
-    }
+                pfx::cn_or_subject(&e.cert),
+                pfx::source_label(&e.source)
+            )
+        })
+    };
+    let mut certificates = vec![format!("{} (leaf)", pfx::cn_or_subject(leaf))];
+    certificates.extend(plan.included.iter().filter_map(|&i| label(i)));
     let pw_hint = match (&args.password.password_env, &args.password.password_file) {
         (Some(v), _) => format!(" --password-env {v}"),
-        (_, Some(f)) => format!(" --password-file {}", super::csr::shell_path(f)),
+        (_, Some(f)) => format!(" --password-file {}", shell_path(f)),
         _ => String::new(),
     };
     let ca_hint: String = args
         .ca
         .iter()
-        .map(|c| format!(" --ca {}", super::csr::shell_path(Path::new(c))))
+        .map(|c| format!(" --ca {}", shell_path(Path::new(c))))
         .collect();
-    text.push_str(&format!(
-        "Check it:  bars-certcheck check {}{pw_hint}{ca_hint}\n",
-        super::csr::shell_path(&args.out)
-    ));
-    crate::output::print(&text)?;
-    Ok(Exit::Ok)
-}
-
-/// `leaf → sub-CA (where from) → root (where from)`.
-fn describe_path(analysis: &Analysis, path: &[usize]) -> String {
-    path.iter()
-        .filter_map(|&i| analysis.certificates.get(i))
-        .map(|e| format!("{} ({})", cn_or_subject(&e.cert), source_label(&e.source)))
-        .collect::<Vec<_>>()
-        .join(" → ")
-}
-
-/// The certificates of `path` (analysis indices) to put after the leaf: the
-/// intermediates, or the root when the leaf hangs directly off it (so that the file still
-/// holds the leaf's issuer); and the root left out, if any.
-fn split_path(analysis: &Analysis, path: &[usize]) -> (Vec<usize>, Option<usize>) {
-    let mut included = Vec::new();
-    let mut root = None;
-    for &i in path.iter().skip(1) {
-        let Some(e) = analysis.certificates.get(i) else {
-            continue;
-        };
-        if e.role == Role::Root || e.cert.summary().self_issued {
-            root = Some(i);
-        } else {
-            included.push(i);
-        }
-    }
-    if included.is_empty() {
-        if let Some(r) = root.take() {
-            included.push(r);
-        }
-    }
-    (included, root)
+    let notes: String = checked
+        .analysis
+        .findings
+        .iter()
+        .filter(|f| f.severity.at_or_above(Severity::Warning))
+        .map(crate::terminal::finding_text)
+        .collect();
+    bars_report::onboarding::pfx_written(&bars_report::onboarding::PfxWritten {
+        out: &args.out.display().to_string(),
+        certificates,
+        root: plan.root.and_then(label),
+        encryption: &checked.summary.encryption,
+        mac: checked.summary.mac.as_deref(),
+        legacy: args.legacy,
+        environment: checked.analysis.environment,
+        notes: &notes,
+        check: &format!(
+            "bars-certcheck check {}{pw_hint}{ca_hint}",
+            shell_path(&args.out)
+        ),
+    })
 }

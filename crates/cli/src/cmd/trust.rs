@@ -1,15 +1,13 @@
 //! `trust lint FILE --env int|prod`: is a Receiver's client-CA file right for its
 //! environment?
 
-use crate::args::{ColorChoice, FailOn, ReportFormat};
-use crate::diag;
+use crate::args::{environment_of, ColorChoice, FailOn, ReportFormat};
 use crate::exit::Exit;
 use crate::input::read_all;
 use crate::password::Passwords;
-use bars_checks::{Options, Source};
-use bars_nhs::Environment;
-use bars_report::diag::{CertView, Report};
-use clap::{Args, Subcommand, ValueEnum};
+use bars_checks::Source;
+use bars_nhs::{EnvChoice, Environment};
+use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
 /// The `trust` subcommands.
@@ -31,22 +29,6 @@ not be read or a usage error.")]
     Lint(TrustLintArgs),
 }
 
-/// The environment a Receiver serves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum NhsEnv {
-    Int,
-    Prod,
-}
-
-impl From<NhsEnv> for Environment {
-    fn from(e: NhsEnv) -> Self {
-        match e {
-            NhsEnv::Int => Environment::Int,
-            NhsEnv::Prod => Environment::Prod,
-        }
-    }
-}
-
 /// Arguments of `trust lint`.
 #[derive(Debug, Args)]
 pub struct TrustLintArgs {
@@ -55,8 +37,8 @@ pub struct TrustLintArgs {
     pub file: PathBuf,
 
     /// The Receiver's environment.
-    #[arg(long, value_enum)]
-    pub env: NhsEnv,
+    #[arg(long, value_parser = environment_of(&["int", "prod"]))]
+    pub env: Environment,
 
     /// CA certificates the file must also hold, for an environment: `int:FILE`,
     /// `prod:FILE` or `FILE` (a private test hierarchy). Repeatable.
@@ -91,13 +73,9 @@ pub fn run(command: TrustCommand) -> anyhow::Result<Exit> {
 }
 
 fn lint(args: TrustLintArgs) -> anyhow::Result<Exit> {
-    let env: Environment = args.env.into();
-    let now = super::now_or(args.at);
+    let env = args.env;
     let diag_args = crate::args::DiagArgs {
-        env: match args.env {
-            NhsEnv::Int => crate::args::EnvArg::Int,
-            NhsEnv::Prod => crate::args::EnvArg::Prod,
-        },
+        env: EnvChoice::Forced(env),
         ca: args.ca.clone(),
         no_embedded_ca: args.no_embedded_ca,
         expect_fqdn: None,
@@ -105,7 +83,8 @@ fn lint(args: TrustLintArgs) -> anyhow::Result<Exit> {
         fail_on: args.fail_on,
         at: args.at,
     };
-    let opts: Options = diag::options(&diag_args, now, bars_checks::Usage::Server)?;
+    let judge = crate::setup::judge(&diag_args, bars_checks::Usage::Server)?;
+    let (now, opts) = (judge.at, judge.file_options());
     let (parsed, read_failed) = read_all(&[&args.file], &Passwords::default())?;
     let name = args.file.display().to_string();
     let certs: Vec<_> = parsed
@@ -125,36 +104,16 @@ fn lint(args: TrustLintArgs) -> anyhow::Result<Exit> {
     let fail_on = args.fail_on.severity();
     let notes = match args.format {
         ReportFormat::Text | ReportFormat::Markdown => {
-            server_config(&name, env, lint.pin_issuer.as_deref())
+            bars_report::trust::server_settings(&name, env, lint.pin_issuer.as_deref())
         }
         _ => Vec::new(),
     };
-    let report = Report {
-        command: "trust lint",
-        target: name.clone(),
-        environment: env.as_str().to_string(),
-        environment_source: "forced",
-        certificates: lint
-            .certificates
-            .iter()
-            .map(|(c, s, role)| CertView {
-                source: s.to_string(),
-                role,
-                summary: c.summary(),
-            })
-            .collect(),
-        chains: Vec::new(),
-        tls: None,
-        findings: lint.findings.iter().map(diag::finding_view).collect(),
-        notes: Vec::new(),
-        verdict: bars_checks::verdict(&lint.findings, fail_on).as_str(),
-        now,
-    };
+    let report = bars_diagnose::report::trust_report(&lint, name.clone(), env, fail_on, now);
     let out = crate::args::ReportArgs {
         format: args.format,
         color: args.color,
     };
-    let mut text = diag::render(&report, &out, std::slice::from_ref(&name));
+    let mut text = crate::render::render(&report, &out, std::slice::from_ref(&name));
     if !notes.is_empty() {
         text.push('\n');
         for n in notes {
@@ -163,76 +122,11 @@ fn lint(args: TrustLintArgs) -> anyhow::Result<Exit> {
         }
     }
     crate::output::print(&text)?;
-    let failed = bars_checks::verdict(&lint.findings, fail_on) == bars_checks::Verdict::Fail;
-    Ok(if failed {
+    Ok(if report.verdict == bars_checks::Verdict::Fail {
         Exit::Findings
     } else if read_failed {
         Exit::Usage
     } else {
         Exit::Ok
     })
-}
-
-/// The settings that make a server verify client certificates against this file and
-/// accept only certificates issued by the environment's sub-CA.
-fn server_config(file: &str, env: Environment, issuer: Option<&str>) -> Vec<String> {
-    let issuer = issuer.unwrap_or("<the issuing sub-CA's DN>");
-    let e = env.as_str().to_uppercase();
-    let lines = format!(
-        "Server settings (client verification pinned to {issuer}):
-
-  nginx:
-    ssl_verify_client      on;
-    ssl_client_certificate {file};
-    ssl_verify_depth       2;
-    # accept only certificates issued by the {e} sub-CA
-    if ($ssl_client_i_dn != \"{issuer}\") {{ return 403; }}
-
-  Apache httpd (mod_ssl):
-    SSLVerifyClient      require
-    SSLVerifyDepth       2
-    SSLCACertificateFile {file}
-    <Location \"/\">
-        Require expr %{{SSL_CLIENT_I_DN}} == \"{issuer}\"
-    </Location>
-
-  Kestrel (ASP.NET Core):
-    builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h =>
-        h.ClientCertificateMode = ClientCertificateMode.RequireCertificate));
-    builder.Services.AddAuthentication(CertificateAuthenticationDefaults.AuthenticationScheme)
-        .AddCertificate(o => {{
-            o.ChainTrustValidationMode = X509ChainTrustMode.CustomRootTrust;
-            o.CustomTrustStore.ImportFromPemFile(\"{file}\");
-            o.AllowedCertificateTypes = CertificateTypes.Chained;
-            o.Events = new CertificateAuthenticationEvents {{
-                OnCertificateValidated = c => {{
-                    if (c.ClientCertificate.Issuer != \"{issuer_net}\") c.Fail(\"wrong issuer\");
-                    else c.Success();
-                    return Task.CompletedTask; }} }};
-        }});
-
-The proxy calls {e} Receivers from {addrs}: allow them through the firewall.",
-        issuer_net = net_issuer(issuer),
-        addrs = env
-            .proxy_source_addresses()
-            .iter()
-            .map(|a| a.to_string())
-            .collect::<Vec<_>>()
-            .join(" and "),
-    );
-    lines.lines().map(str::to_string).collect()
-}
-
-/// .NET prints an issuer DN most specific first with `, ` between RDNs.
-fn net_issuer(rfc4514: &str) -> String {
-    let mut out = String::with_capacity(rfc4514.len() + 8);
-    let mut escaped = false;
-    for c in rfc4514.chars() {
-        out.push(c);
-        if c == ',' && !escaped {
-            out.push(' ');
-        }
-        escaped = c == '\\' && !escaped;
-    }
-    out
 }

@@ -5,8 +5,8 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-use bars_net::testserver::{spawn_tls, ClientAuthMode, ServerHandle, TlsServerSpec};
 use bars_net::ClientIdentity;
+use bars_testsupport::{spawn_tls, ClientAuthMode, ServerHandle, TlsServerSpec};
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose,
@@ -91,6 +91,7 @@ pub fn serve(
         key_pkcs8: key,
         client_auth,
         tls12_only,
+        ocsp: None,
     })
     .unwrap()
 }

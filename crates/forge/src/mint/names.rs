@@ -8,7 +8,7 @@
 //! Entries are given in **DER order** (the order they are encoded), which is the reverse
 //! of the RFC 4514 string: `CN=x,OU=Devices,O=nhs` is `[(O, "nhs"), (OU, "Devices"), (CN, x)]`.
 
-use crate::{Error, Result};
+use super::{MintError as Error, Result};
 use rcgen::string::{Ia5String, PrintableString};
 use rcgen::{DistinguishedName, DnType, DnValue};
 

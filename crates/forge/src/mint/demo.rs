@@ -1,8 +1,9 @@
-//! An in-memory INT-like test PKI for `bars-certcheck demo` and for TLS tests.
+//! An in-memory INT-like TEST PKI for `bars-certcheck demo`, and the client certificates
+//! `--mtls-audit` presents.
 
-use crate::keys::{self, KeyKind};
-use crate::pki::{serial_for, Hierarchy, HierarchySpec, LeafSpec, Validity};
-use crate::Result;
+use super::keys::{self, KeyKind};
+use super::pki::{serial_for, Hierarchy, HierarchySpec, LeafSpec, Validity};
+use super::Result;
 use rcgen::{Certificate, KeyPair};
 use time::{Duration, OffsetDateTime};
 
@@ -60,6 +61,104 @@ impl DemoPki {
     pub fn client_key_der(&self) -> Vec<u8> {
         self.client_key.serialize_der()
     }
+}
+
+/// The fault planted in the demo Receiver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DemoFault {
+    /// The server sends its certificate without the intermediate (the commonest fault).
+    IncompleteChain,
+    /// The server does not ask for a client certificate.
+    NoClientAuth,
+    /// The server's certificate has expired.
+    Expired,
+    /// The certificate is for another Receiver's name.
+    WrongHost,
+    /// No fault: a correctly configured Receiver.
+    None,
+}
+
+/// Another BaRS INT Receiver's name (the `wrong-host` fault probes it).
+pub const DEMO_OTHER_FQDN: &str = "BaRS-INT-Y99.Other.thirdparty.nhs.uk";
+
+impl DemoFault {
+    /// Every fault, with its command-line name.
+    pub const ALL: [(DemoFault, &'static str); 5] = [
+        (DemoFault::IncompleteChain, "incomplete-chain"),
+        (DemoFault::NoClientAuth, "no-client-auth"),
+        (DemoFault::Expired, "expired"),
+        (DemoFault::WrongHost, "wrong-host"),
+        (DemoFault::None, "none"),
+    ];
+
+    /// What was planted, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            DemoFault::IncompleteChain => {
+                "the server sends its certificate without the intermediate"
+            }
+            DemoFault::NoClientAuth => "the server does not ask for a client certificate",
+            DemoFault::Expired => "the server's certificate expired yesterday",
+            DemoFault::WrongHost => "the server's certificate is for another Receiver",
+            DemoFault::None => "none: a correctly configured Receiver",
+        }
+    }
+}
+
+/// A demo Receiver with a planted fault: what it serves, and what the probe presents.
+#[derive(Debug)]
+pub struct DemoScenario {
+    /// The chain the server sends, DER, in order.
+    pub chain: Vec<Vec<u8>>,
+    /// The key of its first certificate, PKCS#8 DER.
+    pub key_pkcs8: Vec<u8>,
+    /// The server requires a client certificate under [`DemoScenario::root`].
+    pub requires_client_certificate: bool,
+    /// The TEST root, DER.
+    pub root: Vec<u8>,
+    /// The TEST sub-CA, DER.
+    pub subca: Vec<u8>,
+    /// The client certificate the probe presents, then the sub-CA, DER.
+    pub client_chain: Vec<Vec<u8>>,
+    /// Its key, PKCS#8 DER.
+    pub client_key_pkcs8: Vec<u8>,
+    /// The name the probe judges (SNI).
+    pub name: &'static str,
+}
+
+/// The demo PKI made now, and the Receiver `fault` plants in it.
+pub fn demo_scenario(fault: DemoFault, now: OffsetDateTime) -> Result<DemoScenario> {
+    let pki = demo_at(now)?;
+    let subca = pki.hierarchy.subca.der().to_vec();
+    let root = pki.hierarchy.root.der().to_vec();
+    let (leaf, key_pkcs8) = match fault {
+        DemoFault::Expired => {
+            let key = keys::generate(KeyKind::Rsa2048)?;
+            let window = Validity::new(now - Duration::days(366), now - Duration::days(1));
+            let spec = LeafSpec::nhs(DEMO_SERVER_FQDN)?.with_validity(window);
+            let expired = pki.hierarchy.issue(&spec, &key)?;
+            (expired.der().to_vec(), key.serialize_der())
+        }
+        _ => (pki.server.der().to_vec(), pki.server_key_der()),
+    };
+    let chain = match fault {
+        DemoFault::IncompleteChain => vec![leaf],
+        _ => vec![leaf, subca.clone()],
+    };
+    Ok(DemoScenario {
+        chain,
+        key_pkcs8,
+        requires_client_certificate: fault != DemoFault::NoClientAuth,
+        client_chain: vec![pki.client.der().to_vec(), subca.clone()],
+        client_key_pkcs8: pki.client_key_der(),
+        root,
+        subca,
+        name: match fault {
+            DemoFault::WrongHost => DEMO_OTHER_FQDN,
+            _ => DEMO_SERVER_FQDN,
+        },
+    })
 }
 
 /// [`demo_at`] now.
@@ -149,25 +248,36 @@ pub struct AuditIdentity {
     pub key_pkcs8: Vec<u8>,
 }
 
+/// A throwaway self-signed client certificate (P-256, `bars-certcheck-audit.invalid`)
+/// made for this run: what a Receiver must refuse.
+pub fn throwaway_identity() -> Result<AuditIdentity> {
+    let ck = rcgen::generate_simple_self_signed(vec!["bars-certcheck-audit.invalid".to_string()])?;
+    Ok(AuditIdentity {
+        label: "a throwaway self-signed certificate".into(),
+        chain: vec![ck.cert.der().to_vec()],
+        key_pkcs8: ck.signing_key.serialize_der(),
+    })
+}
+
 /// The committed TEST hierarchy of `env` (`"INT"` or `"PROD"`): the CAs of
 /// `fixtures/pki/{int,prod}/` rebuilt from their committed keys, byte for byte (RSA
 /// signing is deterministic). Its keys are test keys, published on purpose.
 pub fn fixture_hierarchy(env: &str) -> Result<Hierarchy> {
     let (root, subca) = if env.eq_ignore_ascii_case("PROD") {
         (
-            include_str!("../../../fixtures/pki/keys/prod-root.pem"),
-            include_str!("../../../fixtures/pki/keys/prod-subca.pem"),
+            include_str!("../../../../fixtures/pki/keys/prod-root.pem"),
+            include_str!("../../../../fixtures/pki/keys/prod-subca.pem"),
         )
     } else {
         (
-            include_str!("../../../fixtures/pki/keys/int-root.pem"),
-            include_str!("../../../fixtures/pki/keys/int-subca.pem"),
+            include_str!("../../../../fixtures/pki/keys/int-root.pem"),
+            include_str!("../../../../fixtures/pki/keys/int-subca.pem"),
         )
     };
     Hierarchy::new(
         &HierarchySpec::test(&env.to_uppercase())?,
-        keys::from_pem(root)?,
-        keys::from_pem(subca)?,
+        keys::from_pem(root, "the committed TEST root key")?,
+        keys::from_pem(subca, "the committed TEST sub-CA key")?,
     )
 }
 

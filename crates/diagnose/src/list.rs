@@ -1,55 +1,14 @@
 //! The endpoint list of `scan`: one `host[:port]` or URL per line, a CSV with a `host`
-//! column, or a JSON array, told apart by content.
+//! column (read with the `csv` crate), or a JSON array, told apart by content.
 //!
 //! [`parse_endpoint_list`] is a pure function over text that never panics: a malformed
 //! entry becomes a [`LineError`] naming its line, and the other entries are still read.
 
-use crate::target::Target;
+use crate::endpoint::Endpoint;
+use bars_net::Target;
+use bars_nhs::EnvChoice;
 use std::collections::HashMap;
 use std::fmt;
-
-/// The environment a list entry asks for (`env` column or field).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum EndpointEnv {
-    /// From the FQDN prefix, else as `check` decides.
-    Auto,
-    /// NHS INT.
-    Int,
-    /// NHS PROD.
-    Prod,
-    /// Mozilla roots.
-    Public,
-}
-
-impl EndpointEnv {
-    /// Parses `auto`, `int`, `prod` or `public` (any case).
-    pub fn parse(s: &str) -> Option<EndpointEnv> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "auto" => Some(EndpointEnv::Auto),
-            "int" => Some(EndpointEnv::Int),
-            "prod" => Some(EndpointEnv::Prod),
-            "public" => Some(EndpointEnv::Public),
-            _ => None,
-        }
-    }
-}
-
-/// One endpoint to probe.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Endpoint {
-    /// The line (1-based) the entry starts on.
-    pub line: usize,
-    /// Host and port.
-    pub target: Target,
-    /// A label to show beside the endpoint (`name`).
-    pub name: Option<String>,
-    /// The environment asked for by the entry (`env`); `None` when not given.
-    pub env: Option<EndpointEnv>,
-    /// The SNI name to send, which is also the name to cover (`sni`), as `probe --sni`.
-    pub sni: Option<String>,
-    /// Connect here instead of resolving the host (`connect`), as `probe --connect`.
-    pub connect: Option<String>,
-}
 
 /// An entry that could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -193,7 +152,7 @@ fn endpoint(line: usize, raw: Raw<'_>) -> Result<Endpoint, LineError> {
     }
     let env = match nonempty(raw.env) {
         None => None,
-        Some(e) => Some(EndpointEnv::parse(e).ok_or_else(|| {
+        Some(e) => Some(e.parse::<EnvChoice>().map_err(|_| {
             err(format!(
                 "the environment {e:?} is not one of int, prod, public, auto"
             ))
@@ -301,8 +260,8 @@ fn strip_comment(line: &str) -> &str {
 }
 
 // ---------------------------------------------------------------------------------------
-// CSV (RFC 4180: quoted fields, "" inside quotes, CRLF or LF; blank and # lines skipped
-// between records).
+// CSV (RFC 4180 as spreadsheets write it: quoted fields, "" inside quotes, line breaks
+// inside quotes, CRLF or LF; blank and # lines skipped between records).
 
 /// One CSV record and the line it starts on.
 struct Record {
@@ -312,103 +271,120 @@ struct Record {
 
 /// Splits the text into records; an unterminated quote is an error for its record.
 fn csv_records(text: &str) -> (Vec<Record>, Vec<LineError>) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
     let mut records = Vec::new();
     let mut errors = Vec::new();
-    let mut chars = text.chars().peekable();
-    let mut line = 1usize;
+    let mut record = csv::StringRecord::new();
+    let mut last_start = 0;
+    let mut lines = LineCursor::default();
     loop {
-        // Start of a record: skip blank lines and # comment lines.
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let byte = record
+                    .position()
+                    .and_then(|p| usize::try_from(p.byte()).ok())
+                    .unwrap_or(0);
+                let (start, line) = lines.record_start(text, byte);
+                last_start = start;
+                records.push(Record {
+                    line,
+                    fields: record.iter().map(str::to_string).collect(),
+                });
+            }
+            Err(e) => {
+                let byte = e
+                    .position()
+                    .and_then(|p| usize::try_from(p.byte()).ok())
+                    .unwrap_or(0);
+                errors.push(LineError {
+                    line: lines.record_start(text, byte).1,
+                    message: format!("not CSV: {e}"),
+                });
+                break;
+            }
+        }
+    }
+    // Only the last record can run to the end of the list inside a quote.
+    if unterminated_quote(text.get(last_start..).unwrap_or_default()) {
+        if let Some(last) = records.pop() {
+            errors.push(LineError {
+                line: last.line,
+                message: "a quoted field is not closed before the end of the list".into(),
+            });
+        }
+    }
+    (records, errors)
+}
+
+/// Line numbers of records. The `csv` crate places a record where the previous one's
+/// line end (and any blank or `#` lines after it) begins; the record itself starts after
+/// them. Bytes only move forward, so the count is kept as the reader goes.
+#[derive(Default)]
+struct LineCursor {
+    byte: usize,
+    line: usize,
+}
+
+impl LineCursor {
+    /// The byte and line (1-based) where the record the reader placed at `byte` starts.
+    fn record_start(&mut self, text: &str, byte: usize) -> (usize, usize) {
+        let b = text.as_bytes();
+        if byte >= self.byte {
+            self.line += b
+                .get(self.byte..byte)
+                .map_or(0, |s| s.iter().filter(|c| **c == b'\n').count());
+            self.byte = byte;
+        }
+        let (mut pos, mut line) = (self.byte, self.line + 1);
+        let at_line_start = |pos: usize| pos == 0 || b.get(pos - 1) == Some(&b'\n');
         loop {
-            match chars.peek() {
-                Some('\n') => {
-                    chars.next();
+            match b.get(pos) {
+                Some(b'\n') => {
+                    pos += 1;
                     line += 1;
                 }
-                Some('\r') => {
-                    chars.next();
-                }
-                Some('#') => {
-                    for c in chars.by_ref() {
-                        if c == '\n' {
+                Some(b'\r') => pos += 1,
+                Some(b'#') if at_line_start(pos) => {
+                    match b
+                        .get(pos..)
+                        .and_then(|r| r.iter().position(|c| *c == b'\n'))
+                    {
+                        Some(n) => {
+                            pos += n + 1;
                             line += 1;
-                            break;
                         }
+                        None => pos = b.len(),
                     }
                 }
                 _ => break,
             }
         }
-        if chars.peek().is_none() {
-            break;
-        }
-        let start = line;
-        let mut fields = Vec::new();
-        let mut field = String::new();
-        let mut quoted = false; // inside quotes
-        let mut was_quoted = false; // this field began with a quote
-        let mut unterminated = false;
-        loop {
-            let Some(c) = chars.next() else {
-                unterminated = quoted;
-                break;
-            };
-            if quoted {
-                match c {
-                    '"' if chars.peek() == Some(&'"') => {
-                        chars.next();
-                        field.push('"');
-                    }
-                    '"' => quoted = false,
-                    '\n' => {
-                        line += 1;
-                        field.push('\n');
-                    }
-                    other => field.push(other),
-                }
-                continue;
-            }
-            match c {
-                '"' if field.trim().is_empty() && !was_quoted => {
-                    field.clear();
-                    quoted = true;
-                    was_quoted = true;
-                }
-                ',' => {
-                    fields.push(finish_field(&mut field, was_quoted));
-                    was_quoted = false;
-                }
-                '\r' if chars.peek() == Some(&'\n') => {}
-                '\n' => {
-                    line += 1;
-                    break;
-                }
-                other => field.push(other),
-            }
-        }
-        fields.push(finish_field(&mut field, was_quoted));
-        if unterminated {
-            errors.push(LineError {
-                line: start,
-                message: "a quoted field is not closed before the end of the list".into(),
-            });
-            break;
-        }
-        records.push(Record {
-            line: start,
-            fields,
-        });
+        (pos, line)
     }
-    (records, errors)
 }
 
-fn finish_field(field: &mut String, was_quoted: bool) -> String {
-    let f = std::mem::take(field);
-    if was_quoted {
-        // Text after the closing quote (`"a" ,`) is whitespace at most; keep it out.
-        f.trim_end().to_string()
-    } else {
-        f.trim().to_string()
+/// True when the text of the last record (to the end of the list) opens a quoted field
+/// it never closes: the `csv` crate reads that leniently, a spreadsheet would not.
+fn unterminated_quote(rest: &str) -> bool {
+    let mut open = false;
+    let mut at_field_start = true;
+    for c in rest.chars() {
+        match c {
+            '"' if open => open = false,
+            '"' if at_field_start => open = true,
+            ',' | '\n' if !open => at_field_start = true,
+            c if c.is_whitespace() && at_field_start => {}
+            _ if !open => at_field_start = false,
+            _ => {}
+        }
     }
+    open
 }
 
 /// The fields of a single line (header detection).
@@ -717,14 +693,20 @@ mod tests {
         assert!(e.is_empty(), "{e:?}");
         assert_eq!(hosts(&v), ["10.0.0.1:8443", "b.nhs.uk:443", "c.nhs.uk:444"]);
         assert_eq!(v[0].name.as_deref(), Some("Trust, North"));
-        assert_eq!(v[0].env, Some(EndpointEnv::Int));
+        assert_eq!(
+            v[0].env,
+            Some(EnvChoice::Forced(bars_nhs::Environment::Int))
+        );
         assert_eq!(
             v[0].sni.as_deref(),
             Some("BaRS-INT-X26.Supplier.thirdparty.nhs.uk")
         );
         assert_eq!(v[1].name.as_deref(), Some("Say \"hi\""));
         assert_eq!(v[1].env, None);
-        assert_eq!(v[2].env, Some(EndpointEnv::Prod));
+        assert_eq!(
+            v[2].env,
+            Some(EnvChoice::Forced(bars_nhs::Environment::Prod))
+        );
         assert_eq!(v[2].line, 5);
     }
 
@@ -756,7 +738,10 @@ mod tests {
         assert!(e.is_empty(), "{e:?}");
         assert_eq!(hosts(&v), ["a.nhs.uk:443", "10.0.0.1:8443", "b.nhs.uk:444"]);
         assert_eq!(v[1].line, 3);
-        assert_eq!(v[1].env, Some(EndpointEnv::Int));
+        assert_eq!(
+            v[1].env,
+            Some(EnvChoice::Forced(bars_nhs::Environment::Int))
+        );
         assert_eq!(v[2].connect.as_deref(), Some("127.0.0.1"));
     }
 

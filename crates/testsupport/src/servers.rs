@@ -1,55 +1,20 @@
-//! In-process TLS test servers on 127.0.0.1 (used by tests and the `demo` command).
+//! Test servers on 127.0.0.1 for blocking tests: a TLS receiver (bars-net's, with a
+//! chosen chain, client-certificate policy and stapled OCSP response), misbehaving peers,
+//! and a fleet of many listeners for scans and benchmarks.
 //!
-//! Each server runs on its own thread with its own tokio runtime, so it can be used from
-//! blocking code; dropping the [`ServerHandle`] (or calling [`ServerHandle::shutdown`]) stops it.
-//! [`spawn_fleet`] starts many listeners on one thread and runtime (scan tests, benchmarks).
+//! Each runs on its own thread with its own tokio runtime, so it can be used from
+//! blocking code; dropping the [`ServerHandle`] (or calling [`ServerHandle::shutdown`])
+//! stops it.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use rustls::crypto::aws_lc_rs;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use rustls::server::WebPkiClientVerifier;
-use rustls::{DistinguishedName, RootCertStore};
+use bars_net::receiver::{serve_connection, server_config};
+pub use bars_net::receiver::{ClientAuthMode, ClientCas, ReceiverSpec as TlsServerSpec};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
-
-/// Client-certificate policy of a test server.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ClientAuthMode {
-    /// Never send a CertificateRequest.
-    None,
-    /// Request a client certificate; accept connections without one.
-    Optional(ClientCas),
-    /// Require a client certificate issued under one of the roots.
-    Required(ClientCas),
-}
-
-/// Roots trusted for client certificates and the CA names advertised.
-#[derive(Debug, Clone, Default)]
-pub struct ClientCas {
-    /// Trusted roots, DER.
-    pub roots: Vec<Vec<u8>>,
-    /// CA names (DER `Name`s) advertised in the CertificateRequest; `None` advertises the
-    /// roots' subjects, `Some(vec![])` advertises none.
-    pub advertise: Option<Vec<Vec<u8>>>,
-}
-
-/// What a test TLS server serves.
-#[derive(Debug, Clone)]
-pub struct TlsServerSpec {
-    /// Chain sent exactly as given (DER, in this order).
-    pub chain: Vec<Vec<u8>>,
-    /// PKCS#8 key of the first certificate, DER.
-    pub key_pkcs8: Vec<u8>,
-    /// Client-certificate policy.
-    pub client_auth: ClientAuthMode,
-    /// Offer TLS 1.2 only (default: 1.2 and 1.3).
-    pub tls12_only: bool,
-}
 
 /// Misbehaving peers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,8 +45,8 @@ pub enum TestServerError {
     #[error("cannot start the test server: {0}")]
     Io(String),
     /// The TLS configuration was rejected.
-    #[error("the test server's TLS configuration is unusable: {0}")]
-    Tls(String),
+    #[error(transparent)]
+    Tls(#[from] bars_net::receiver::ReceiverError),
 }
 
 /// Running server; stops when dropped.
@@ -111,54 +76,6 @@ impl Drop for ServerHandle {
     fn drop(&mut self) {
         self.stop_now();
     }
-}
-
-fn server_config(spec: &TlsServerSpec) -> Result<rustls::ServerConfig, TestServerError> {
-    let provider = Arc::new(aws_lc_rs::default_provider());
-    let versions: &[&rustls::SupportedProtocolVersion] = if spec.tls12_only {
-        &[&rustls::version::TLS12]
-    } else {
-        &[&rustls::version::TLS13, &rustls::version::TLS12]
-    };
-    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
-        .with_protocol_versions(versions)
-        .map_err(|e| TestServerError::Tls(e.to_string()))?;
-    let builder = match &spec.client_auth {
-        ClientAuthMode::None => builder.with_no_client_auth(),
-        ClientAuthMode::Optional(cas) | ClientAuthMode::Required(cas) => {
-            let mut roots = RootCertStore::empty();
-            for r in &cas.roots {
-                roots
-                    .add(CertificateDer::from(r.clone()))
-                    .map_err(|e| TestServerError::Tls(e.to_string()))?;
-            }
-            let mut vb =
-                WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone());
-            if let Some(names) = &cas.advertise {
-                vb = vb.clear_root_hint_subjects().add_root_hint_subjects(
-                    names.iter().map(|n| DistinguishedName::from(n.clone())),
-                );
-            }
-            if matches!(spec.client_auth, ClientAuthMode::Optional(_)) {
-                vb = vb.allow_unauthenticated();
-            }
-            let verifier = vb
-                .build()
-                .map_err(|e| TestServerError::Tls(e.to_string()))?;
-            builder.with_client_cert_verifier(verifier)
-        }
-    };
-    let chain = spec
-        .chain
-        .iter()
-        .map(|c| CertificateDer::from(c.clone()))
-        .collect();
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(spec.key_pkcs8.clone()));
-    let mut cfg = builder
-        .with_single_cert(chain, key)
-        .map_err(|e| TestServerError::Tls(e.to_string()))?;
-    cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(cfg)
 }
 
 fn run_server<F, Fut>(per_conn: F) -> Result<(SocketAddr, ServerHandle), TestServerError>
@@ -212,29 +129,7 @@ where
 /// Starts a TLS server on 127.0.0.1:0 that answers `HTTP/1.1 200 OK` to any request.
 pub fn spawn_tls(spec: &TlsServerSpec) -> Result<(SocketAddr, ServerHandle), TestServerError> {
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server_config(spec)?));
-    run_server(move |tcp| serve_tls(acceptor.clone(), tcp))
-}
-
-/// One TLS connection: handshake, read a request, answer `200 OK`, close (30 s at most).
-async fn serve_tls(acceptor: tokio_rustls::TlsAcceptor, tcp: tokio::net::TcpStream) {
-    let serve = async {
-        let mut tls = acceptor.accept(tcp).await.ok()?;
-        let mut req = Vec::new();
-        let mut buf = [0u8; 1024];
-        while !req.windows(4).any(|w| w == b"\r\n\r\n") && req.len() < 16384 {
-            let n = tls.read(&mut buf).await.ok()?;
-            if n == 0 {
-                break;
-            }
-            req.extend_from_slice(buf.get(..n)?);
-        }
-        let _ = tls
-            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-            .await;
-        let _ = tls.shutdown().await;
-        Some(())
-    };
-    let _ = tokio::time::timeout(Duration::from_secs(30), serve).await;
+    run_server(move |tcp| serve_connection(acceptor.clone(), tcp))
 }
 
 /// Starts a misbehaving peer on 127.0.0.1:0.
@@ -302,7 +197,7 @@ pub fn spawn_fleet(
                     tokio::spawn(async move {
                         while let Ok((tcp, _)) = listener.accept().await {
                             match &serve {
-                                Serve::Tls(a) => tokio::spawn(serve_tls(a.clone(), tcp)),
+                                Serve::Tls(a) => tokio::spawn(serve_connection(a.clone(), tcp)),
                                 Serve::Hostile(h) => tokio::spawn(serve_hostile(*h, tcp)),
                             };
                         }

@@ -1,8 +1,8 @@
 //! CAs, hierarchies, leaves and CSRs.
 
-use crate::keys::{self, KeyKind};
-use crate::names;
-use crate::{Error, Result};
+use super::keys::{self, KeyKind};
+use super::names;
+use super::{MintError as Error, Result};
 use rcgen::string::Ia5String;
 use rcgen::{
     BasicConstraints, Certificate, CertificateParams, CertificateSigningRequest, CertifiedIssuer,

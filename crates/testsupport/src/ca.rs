@@ -1,9 +1,17 @@
-//! Test peers shared by the crate's unit tests and the CLI tests (tests/revocation.rs
-//! includes this file with `#[path]`): a CA run by `openssl ca` (an independent
-//! implementation), an `openssl ocsp` responder, and a tiny HTTP server on 127.0.0.1
-//! that counts what it is asked. Nothing here leaves loopback.
+//! Revocation fixtures run by an independent implementation: a CA kept by `openssl ca`
+//! (certificates, revocations, CRLs, OCSP responses to staple), an `openssl ocsp`
+//! responder, and a tiny HTTP server on 127.0.0.1 that counts what it is asked. Nothing
+//! here leaves loopback.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+pub use crate::openssl::openssl;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -13,26 +21,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// Runs `openssl args` in `dir`; panics with its stderr when it fails, or with a clear
-/// message when openssl is not installed.
-pub fn openssl(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("these tests need the openssl command (apt-get install openssl): {e}")
-        });
-    assert!(
-        out.status.success(),
-        "openssl {} failed:\n{}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
 
 /// Reads a PEM or DER certificate file.
 pub fn cert(path: &Path) -> bars_model::Certificate {
@@ -234,6 +222,48 @@ impl Ca {
 
     /// A DER CRL in this CA's directory; `dates` sets (lastUpdate, nextUpdate) as
     /// `YYYYMMDDHHMMSSZ`.
+    /// An OCSP response (DER) for `cert`, signed by this CA itself, as a server
+    /// staples it: `good` or `revoked` as the CA's database says (`openssl ocsp` as a
+    /// one-shot responder).
+    pub fn ocsp_response(&self, cert: &Path, file: &str) -> Vec<u8> {
+        let req = self.dir.join(format!("{file}.req"));
+        let resp = self.dir.join(format!("{file}.der"));
+        openssl(
+            &self.dir,
+            &[
+                "ocsp",
+                "-issuer",
+                self.cert.to_str().unwrap(),
+                "-cert",
+                cert.to_str().unwrap(),
+                "-no_nonce",
+                "-reqout",
+                req.to_str().unwrap(),
+            ],
+        );
+        openssl(
+            &self.dir,
+            &[
+                "ocsp",
+                "-index",
+                self.index.to_str().unwrap(),
+                "-CA",
+                self.cert.to_str().unwrap(),
+                "-rsigner",
+                self.cert.to_str().unwrap(),
+                "-rkey",
+                self.key.to_str().unwrap(),
+                "-reqin",
+                req.to_str().unwrap(),
+                "-respout",
+                resp.to_str().unwrap(),
+                "-ndays",
+                "1",
+            ],
+        );
+        std::fs::read(resp).unwrap()
+    }
+
     pub fn gencrl(&self, file: &str, dates: Option<(&str, &str)>) -> PathBuf {
         let pem = self.gencrl_pem_with(&format!("{file}.pem"), dates);
         let out = self.dir.join(file);

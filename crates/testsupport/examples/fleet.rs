@@ -1,17 +1,17 @@
 //! A fleet of local TLS endpoints for `bench/scan.sh`: N listeners on 127.0.0.1, all in one
-//! thread and runtime (`bars_net::testserver::spawn_fleet`), each a Receiver serving the
+//! thread and runtime (`bars_testsupport::spawn_fleet`), each a Receiver serving the
 //! committed INT test chain (fixtures/pki/int-good: leaf + sub-CA) and asking for a client
 //! certificate under the test INT root.
 //!
 //! ```sh
-//! cargo run --release -p bars-net --example fleet -- 1000 /tmp/fleet.csv [THREADS]
+//! cargo run --release -p bars-testsupport --example fleet -- 1000 /tmp/fleet.csv [THREADS]
 //! ```
 //!
 //! Run from the repository root. It writes the list (CSV: `host,port,sni`), prints
 //! `ready N` on stdout, and serves until it is killed.
 
 use bars_model::{Item, Limits, NoPassword};
-use bars_net::testserver::{spawn_fleet, ClientAuthMode, ClientCas, FleetKind, TlsServerSpec};
+use bars_testsupport::{spawn_fleet, ClientAuthMode, ClientCas, FleetKind, TlsServerSpec};
 use std::io::Write;
 use std::path::Path;
 
@@ -64,6 +64,7 @@ fn main() -> Result<(), Error> {
             advertise: None,
         }),
         tls12_only: false,
+        ocsp: None,
     };
     let (groups, _handle) = spawn_fleet(&[(FleetKind::Tls(spec), n)], threads)?;
 

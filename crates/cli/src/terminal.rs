@@ -1,0 +1,75 @@
+//! Terminal helpers shared by the commands: refusals on stderr, new-password prompts,
+//! shell quoting for the commands the tool suggests, findings as indented text.
+
+use crate::exit::Exit;
+use std::path::Path;
+
+/// Prints a refusal and gives exit 1.
+pub fn refuse(what: &str, reason: &str) -> Exit {
+    eprintln!("bars-certcheck: {what}: refused: {reason}");
+    eprintln!("bars-certcheck: nothing was written.");
+    Exit::Findings
+}
+
+/// Reads a new password twice on the terminal; `None` when there is no terminal.
+pub fn prompt_new_password(what: &str) -> anyhow::Result<Option<String>> {
+    use std::io::IsTerminal;
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Ok(None);
+    }
+    let first = rpassword::prompt_password(format!("New password for {what}: "))?;
+    let again = rpassword::prompt_password(format!("Repeat the password for {what}: "))?;
+    if first != again {
+        anyhow::bail!("the two passwords differ");
+    }
+    Ok(Some(first))
+}
+
+/// Quotes `p` for a shell command line when it needs it.
+pub fn shell_path(p: &Path) -> String {
+    let s = p.display().to_string();
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./+:@".contains(c))
+    {
+        s
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// One finding as indented plain text (the refusals and notes of `csr new` / `pfx build`).
+pub fn finding_text(f: &bars_checks::Finding) -> String {
+    format!(
+        "  {:<7} {}: {}\n          {}\n          fix: {}\n",
+        f.severity.as_str(),
+        f.id(),
+        f.title,
+        f.detail,
+        f.fix
+    )
+}
+
+/// A failed write of an artefact: an existing file is a refusal (1), anything else a
+/// usage error (2).
+pub fn write_failed(what: &str, e: bars_forge::ForgeError) -> Exit {
+    match e {
+        bars_forge::ForgeError::Exists(_) => refuse(what, &e.to_string()),
+        other => {
+            eprintln!("bars-certcheck: {what}: {other}");
+            Exit::Usage
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_quoted_for_the_shell_when_needed() {
+        assert_eq!(shell_path(Path::new("a/b.key")), "a/b.key");
+        assert_eq!(shell_path(Path::new("my key")), "'my key'");
+        assert_eq!(shell_path(Path::new("it's")), "'it'\\''s'");
+    }
+}
