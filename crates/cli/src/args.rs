@@ -215,7 +215,7 @@ pub struct DiagArgs {
 /// Output options of the diagnosing commands.
 #[derive(Debug, Args, Clone)]
 pub struct ReportArgs {
-    /// Output format: text, json, markdown (a report to paste into a ticket) or sarif.
+    /// Output format: text, json, markdown (for a ticket), sarif, junit or html (one page).
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
 
@@ -283,8 +283,8 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "FILE", requires = "client_cert")]
     pub client_key: Option<PathBuf>,
 
-    /// Present the client certificate, key and chain held in this PKCS#12 file.
-    #[arg(long, value_name = "FILE")]
+    /// Present the certificate, key and chain of this PKCS#12 file or Java keystore (JKS).
+    #[arg(long, value_name = "FILE", visible_alias = "keystore")]
     pub pfx: Option<PathBuf>,
 
     /// Also try without a client certificate and with a throwaway self-signed one (and,
@@ -302,6 +302,9 @@ pub struct ConnectArgs {
 
     #[command(flatten)]
     pub password: PasswordArgs,
+
+    #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -333,6 +336,8 @@ pub enum ReportFormat {
     Json,
     Markdown,
     Sarif,
+    Junit,
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -346,6 +351,9 @@ pub struct InspectArgs {
 
     #[command(flatten)]
     pub password: PasswordArgs,
+
+    #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
 
     /// Time to measure validity against (RFC 3339), instead of now.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
@@ -365,13 +373,26 @@ pub struct OutputArgs {
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct PasswordArgs {
-    /// Read the password (encrypted key, PFX) from this environment variable.
+    /// Read the password (encrypted key, PFX, Java keystore) from this environment variable.
     #[arg(long, value_name = "VAR", conflicts_with = "password_file")]
     pub password_env: Option<String>,
 
     /// Read the password from the first line of this file.
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
+}
+
+/// The password of a Java keystore's key entry, when not the store password.
+#[derive(Debug, Args, Clone, Default)]
+pub struct KeyPasswordArgs {
+    /// Read a keystore key entry's password from this environment variable (default: the
+    /// store password).
+    #[arg(long, value_name = "VAR", conflicts_with = "key_password_file")]
+    pub key_password_env: Option<String>,
+
+    /// Read a keystore key entry's password from the first line of this file.
+    #[arg(long, value_name = "FILE")]
+    pub key_password_file: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

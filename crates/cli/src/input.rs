@@ -27,13 +27,20 @@ pub fn read_all(
     files: &[impl AsRef<Path>],
     passwords: &Passwords,
 ) -> anyhow::Result<(Vec<(String, Parsed)>, bool)> {
-    let provider = Provider::new(passwords.resolve()?);
+    read_with(files, &Provider::new(passwords.resolve()?))
+}
+
+/// [`read_all`] with the passwords of `provider`.
+pub fn read_with(
+    files: &[impl AsRef<Path>],
+    provider: &Provider,
+) -> anyhow::Result<(Vec<(String, Parsed)>, bool)> {
     let limits = limits();
     let mut out = Vec::with_capacity(files.len());
     let mut failed = false;
     for f in files {
         let path = f.as_ref();
-        let parsed = read_path(path, &provider, &limits);
+        let parsed = read_path(path, provider, &limits);
         for e in &parsed.errors {
             eprintln!("bars-certcheck: {e}");
             failed = true;

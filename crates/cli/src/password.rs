@@ -1,21 +1,15 @@
 //! Passwords from `--password-env`, `--password-file` or a terminal prompt; never from a
 //! plain argument value.
 
+use crate::args::{KeyPasswordArgs, PasswordArgs};
 use bars_model::PasswordProvider;
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
-/// Where this run's password comes from.
-#[derive(Clone, Debug, Default)]
-pub struct Passwords {
-    /// Name of an environment variable holding the password.
-    pub env: Option<String>,
-    /// A file whose first line is the password.
-    pub file: Option<PathBuf>,
-}
+/// Where this run's password comes from (an environment variable or a file).
+pub use bars_model::PasswordSource as Passwords;
 
-impl From<&crate::args::PasswordArgs> for Passwords {
-    fn from(a: &crate::args::PasswordArgs) -> Self {
+impl From<&PasswordArgs> for Passwords {
+    fn from(a: &PasswordArgs) -> Self {
         Passwords {
             env: a.password_env.clone(),
             file: a.password_file.clone(),
@@ -23,34 +17,29 @@ impl From<&crate::args::PasswordArgs> for Passwords {
     }
 }
 
-impl Passwords {
-    /// Resolves the configured source; `Err` when the source is named but unusable.
-    pub fn resolve(&self) -> anyhow::Result<Option<String>> {
-        if let Some(var) = &self.env {
-            return match std::env::var(var) {
-                Ok(v) => Ok(Some(v)),
-                Err(_) => anyhow::bail!("--password-env {var}: the variable is not set"),
-            };
-        }
-        if let Some(path) = &self.file {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| anyhow::anyhow!("--password-file {}: {e}", path.display()))?;
-            let line = text.lines().next().unwrap_or("");
-            return Ok(Some(line.to_string()));
-        }
-        Ok(None)
-    }
+/// The provider of `--password-*` and `--key-password-*` (a keystore's key entries).
+pub fn provider(store: &PasswordArgs, key: &KeyPasswordArgs) -> anyhow::Result<Provider> {
+    let key = Passwords {
+        env: key.key_password_env.clone(),
+        file: key.key_password_file.clone(),
+    };
+    Ok(Provider {
+        fixed: Passwords::from(store).resolve()?,
+        key: key.resolve_as("key-")?,
+    })
 }
 
-/// The provider handed to the model: a fixed password, else a prompt on a terminal.
+/// The provider handed to the model: a fixed password, else a prompt on a terminal; a
+/// keystore key entry's own password, if given.
 pub struct Provider {
     fixed: Option<String>,
+    key: Option<String>,
 }
 
 impl Provider {
     /// A provider over the resolved password (if any).
     pub fn new(fixed: Option<String>) -> Self {
-        Provider { fixed }
+        Provider { fixed, key: None }
     }
 }
 
@@ -64,5 +53,9 @@ impl PasswordProvider for Provider {
         } else {
             None
         }
+    }
+
+    fn key_password(&self, _what: &str) -> Option<String> {
+        self.key.clone()
     }
 }

@@ -1,21 +1,23 @@
 //! One diagnosis report in the chosen format (the renderers live in bars-report).
 
 use crate::args::{ReportArgs, ReportFormat};
-use bars_report::diag::Report;
-use bars_report::Style;
+use bars_checks::Severity;
+use bars_report::{diag::Report, junit, Style};
 
 /// The tool's version, shown in markdown and SARIF reports.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// `report` as text, JSON, markdown or SARIF; `inputs` are the files SARIF locates
-/// findings in.
-pub fn render(report: &Report<'_>, out: &ReportArgs, inputs: &[String]) -> String {
+/// `r` in the chosen format; `inputs` are the files SARIF locates findings in;
+/// JUnit fails the findings at or above `fail_on`.
+pub fn render(r: &Report<'_>, out: &ReportArgs, inputs: &[String], fail_on: Severity) -> String {
     match out.format {
-        ReportFormat::Json => bars_report::diag::render_json(report),
-        ReportFormat::Markdown => bars_report::diag::render_markdown(report, VERSION),
-        ReportFormat::Sarif => bars_report::sarif::render(report, inputs, VERSION),
+        ReportFormat::Junit => junit::render(r.command, std::slice::from_ref(r), &[], fail_on),
+        ReportFormat::Html => bars_report::html::render(r, VERSION),
+        ReportFormat::Json => bars_report::diag::render_json(r),
+        ReportFormat::Markdown => bars_report::diag::render_markdown(r, VERSION),
+        ReportFormat::Sarif => bars_report::sarif::render(r, inputs, VERSION),
         ReportFormat::Text => {
-            bars_report::diag::render_text(report, &Style::new(crate::output::use_color(out.color)))
+            bars_report::diag::render_text(r, &Style::new(crate::output::use_color(out.color)))
         }
     }
 }

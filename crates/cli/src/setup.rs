@@ -3,8 +3,7 @@
 
 use crate::args::{ConnectArgs, DiagArgs, FailOn, OnlineArgs, RevocationArg};
 use crate::exit::Exit;
-use crate::input::{limits, read_all};
-use crate::password::Passwords;
+use crate::input::{limits, read_with};
 use bars_checks::{Severity, Usage};
 use bars_diagnose::{DiagnoseError, Judge, Online, Probing};
 use bars_net::Proxies;
@@ -66,7 +65,8 @@ pub fn online(online: &OnlineArgs, at: i64, proxy: Option<&str>) -> Online {
 
 /// How endpoints are probed: `timeout`, the wait for a TLS 1.3 rejection, the client
 /// identity from `--client-cert/--client-key` or `--pfx`, the proxy rules, the audit.
-/// `Ok(Err(exit))` when the identity's files could not be read (already said on stderr).
+/// `Ok(Err(exit))` when the identity's files could not be read (already said on stderr):
+/// 1 for a wrong or missing password, else 2.
 pub fn probing(
     c: &ConnectArgs,
     timeout: Duration,
@@ -80,16 +80,18 @@ pub fn probing(
     };
     let (files, what): (Vec<PathBuf>, &'static str) = match (&c.pfx, &c.client_cert, &c.client_key)
     {
-        (Some(x), _, _) => (vec![x.clone()], "--pfx"),
+        (Some(x), _, _) => (vec![x.clone()], "--pfx/--keystore"),
         (None, Some(cert), Some(key)) => (
             vec![cert.clone(), key.clone()],
             "--client-cert/--client-key",
         ),
         _ => return Ok(Ok(p)),
     };
-    let (parsed, failed) = read_all(&files, &Passwords::from(&c.password))?;
+    let provider = crate::password::provider(&c.password, &c.key_password)?;
+    let (parsed, failed) = read_with(&files, &provider)?;
     if failed {
-        return Ok(Err(Exit::Usage));
+        let refused = bars_diagnose::identity::password_refused(&parsed);
+        return Ok(Err(if refused { Exit::Findings } else { Exit::Usage }));
     }
     let items = parsed.into_iter().flat_map(|(_, p)| p.items).collect();
     p.client_identity = Some(bars_diagnose::identity::client_identity(items, what)?);

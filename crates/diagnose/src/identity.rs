@@ -1,8 +1,21 @@
-//! The client certificate a probe presents (`--client-cert/--client-key`, `--pfx`), as
-//! the BaRS proxy does: the key must belong to one of the certificates given.
+//! The client certificate a probe presents (`--client-cert/--client-key`, `--pfx` or
+//! `--keystore`: a PKCS#12 file or a Java keystore's private-key entry), as the BaRS
+//! proxy does: the key must belong to one of the certificates given.
 
 use crate::DiagnoseError;
-use bars_model::{Certificate, Item, PrivateKey};
+use bars_model::{Certificate, Item, Parsed, PrivateKey, ReadErrorKind};
+
+/// Whether reading the identity's files failed for want of the right password (a wrong
+/// or missing PKCS#12 or keystore password, a key entry or key its password did not
+/// open): a refusal before connecting (exit 1), not an unreadable input (exit 2).
+pub fn password_refused(parsed: &[(String, Parsed)]) -> bool {
+    parsed.iter().flat_map(|(_, p)| &p.errors).any(|e| {
+        matches!(
+            e.kind,
+            ReadErrorKind::BadPassword { .. } | ReadErrorKind::NeedPassword { .. }
+        )
+    })
+}
 use bars_net::ClientIdentity;
 
 /// The identity in `items` (read from the files `what` names): the certificate whose

@@ -68,6 +68,33 @@ pub fn detect_format(text: &str) -> ListFormat {
     }
 }
 
+/// The most of a list read (a list of endpoints is small).
+pub const MAX_LIST: u64 = 64 << 20;
+
+/// The text of the list `list` (a file, or `-` for standard input), at most
+/// [`MAX_LIST`] bytes, invalid UTF-8 replaced.
+pub fn read_list(list: &str) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    if list == "-" {
+        std::io::stdin()
+            .lock()
+            .take(MAX_LIST + 1)
+            .read_to_end(&mut bytes)?;
+    } else {
+        std::fs::File::open(list)?
+            .take(MAX_LIST + 1)
+            .read_to_end(&mut bytes)?;
+    }
+    if bytes.len() as u64 > MAX_LIST {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("the list is larger than {} MiB", MAX_LIST >> 20),
+        ));
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// Reads an endpoint list in the format [`detect_format`] finds: the endpoints in list
 /// order, and one error per entry that could not be read (or repeats an earlier one).
 pub fn parse_endpoint_list(text: &str) -> (Vec<Endpoint>, Vec<LineError>) {

@@ -1,15 +1,19 @@
 //! "Diagnose a fleet": every endpoint of a list through [`diagnose_endpoint`], a bounded
-//! number at a time on the caller's runtime, each kept as a compact row (and its probe
-//! document only when the JSON output needs it).
+//! number at a time on the caller's runtime, each kept as a compact row and fleet entry
+//! (and its whole outcome only when the output needs it: JSON, JUnit).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use bars_checks::{cert, Analysis, Family, Role, Severity, Verdict};
 use bars_net::ProbeError;
+use bars_report::fleet::{Fleet, FleetEndpoint};
 use bars_report::scan::{ChainState, Row};
 
 use crate::endpoint::{diagnose_endpoint, no_chain, Endpoint, Outcome, Session};
+use crate::judge::Judge;
+use crate::report::endpoint_report;
+use bars_report::diag::Report;
 
 /// How an endpoint ends the scan's exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,8 +33,10 @@ pub struct Scanned {
     pub index: usize,
     /// What its row shows.
     pub row: Row,
-    /// Its probe document (only when documents are kept).
-    pub document: Option<serde_json::Value>,
+    /// What the fleet views (OpenMetrics, HTML) show of it.
+    pub fleet: FleetEndpoint,
+    /// Its outcome (only when outcomes are kept).
+    pub outcome: Option<Outcome>,
     /// How it ends the exit code.
     pub status: Status,
     /// Lines for stderr (certificates that cannot be read, audit problems).
@@ -38,13 +44,13 @@ pub struct Scanned {
 }
 
 /// Diagnoses every endpoint, `concurrency` at a time, calling `done` as each finishes
-/// (progress), and returns them in the order they finished. With `keep_documents`,
-/// each keeps its probe document (exactly what `probe HOST:PORT --format json` prints).
+/// (progress), and returns them in the order they finished. With `keep_outcomes`, each
+/// keeps its outcome (for [`documents`] and [`junit`]).
 pub async fn scan(
     session: Arc<Session>,
     endpoints: Vec<Endpoint>,
     concurrency: usize,
-    keep_documents: bool,
+    keep_outcomes: bool,
     mut done: impl FnMut(&Scanned),
 ) -> Vec<Scanned> {
     let total = endpoints.len();
@@ -62,7 +68,7 @@ pub async fn scan(
             let task = ep.clone();
             let handle = set.spawn(async move {
                 let outcome = diagnose_endpoint(&s, &task).await;
-                scanned(index, &task, &outcome, &s, keep_documents)
+                scanned(index, &task, outcome, &s, keep_outcomes)
             });
             running.insert(handle.id(), (index, ep));
         }
@@ -84,7 +90,7 @@ pub async fn scan(
                 };
                 let (_, decision) = session.judge.endpoint(&ep);
                 let outcome = Outcome::NoChain(Box::new(no_chain(error, decision)));
-                scanned(index, &ep, &outcome, &session, keep_documents)
+                scanned(index, &ep, outcome, &session, keep_outcomes)
             }
         };
         done(&one);
@@ -97,16 +103,23 @@ pub async fn scan(
 fn scanned(
     index: usize,
     ep: &Endpoint,
-    outcome: &Outcome,
+    outcome: Outcome,
     session: &Session,
-    keep_documents: bool,
+    keep_outcome: bool,
 ) -> Scanned {
     let judge = &session.judge;
     let shown = ep.target.to_string();
-    let report =
-        crate::report::endpoint_report(outcome, "probe", shown.clone(), judge.fail_on, judge.at);
-    let document = keep_documents.then(|| bars_report::diag::to_json_value(&report));
-    let (status, problems) = match outcome {
+    let report = endpoint_report(&outcome, "probe", shown.clone(), judge.fail_on, judge.at);
+    let fleet = match &outcome {
+        Outcome::Chain(_) => FleetEndpoint::from_report(&report, ep.name.clone()),
+        Outcome::NoChain(n) => FleetEndpoint::no_chain(
+            shown.clone(),
+            ep.name.clone(),
+            format!("{}: {}", n.error.kind(), n.error),
+            Some(&report),
+        ),
+    };
+    let (status, problems) = match &outcome {
         Outcome::NoChain(_) => (Status::NoChain, Vec::new()),
         Outcome::Chain(d) => {
             // A certificate the tool cannot read was not checked: never a pass.
@@ -125,7 +138,8 @@ fn scanned(
     row.name = ep.name.clone();
     row.verdict = report.verdict;
     row.counts = report.counts();
-    match outcome {
+    drop(report);
+    match &outcome {
         Outcome::NoChain(n) => {
             row.chain = ChainState::NoChain;
             row.error = Some((n.error.kind(), n.error.to_string()));
@@ -135,7 +149,8 @@ fn scanned(
     Scanned {
         index,
         row,
-        document,
+        fleet,
+        outcome: keep_outcome.then_some(outcome),
         status,
         problems,
     }
@@ -191,10 +206,52 @@ pub fn sorted_rows(mut scanned: Vec<Scanned>) -> Vec<Row> {
     scanned.into_iter().map(|o| o.row).collect()
 }
 
-/// The documents for the JSON output, in list order.
-pub fn documents(mut scanned: Vec<Scanned>) -> Vec<serde_json::Value> {
+/// The fleet view (OpenMetrics, HTML) in list order, judged at `now` with the
+/// `--warn-days` band `warn_days`.
+pub fn fleet(mut scanned: Vec<Scanned>, now: i64, warn_days: u32) -> Fleet {
     scanned.sort_by_key(|o| o.index);
-    scanned.into_iter().filter_map(|o| o.document).collect()
+    Fleet {
+        endpoints: scanned.into_iter().map(|o| o.fleet).collect(),
+        now,
+        warn_days,
+    }
+}
+
+/// The probe reports of the endpoints whose outcomes were kept, in list order, as
+/// `judge` judged them.
+fn reports<'a>(scanned: &'a mut [Scanned], judge: &Judge) -> Vec<Report<'a>> {
+    scanned.sort_by_key(|o| o.index);
+    scanned
+        .iter()
+        .filter_map(|o| {
+            let outcome = o.outcome.as_ref()?;
+            let target = o.row.target.clone();
+            Some(endpoint_report(
+                outcome,
+                "probe",
+                target,
+                judge.fail_on,
+                judge.at,
+            ))
+        })
+        .collect()
+}
+
+/// The scan as one JUnit suite (outcomes kept): a test case per endpoint in list order,
+/// failing on findings at or above `--fail-on` or on no chain.
+pub fn junit(mut scanned: Vec<Scanned>, judge: &Judge) -> String {
+    let reports = reports(&mut scanned, judge);
+    bars_report::junit::render("scan", &reports, &[], judge.fail_on)
+}
+
+/// The documents for the JSON output (outcomes kept), in list order: each exactly what
+/// `probe HOST:PORT --format json` prints.
+pub fn documents(mut scanned: Vec<Scanned>, judge: &Judge) -> Vec<serde_json::Value> {
+    let reports = reports(&mut scanned, judge);
+    reports
+        .iter()
+        .map(bars_report::diag::to_json_value)
+        .collect()
 }
 
 #[cfg(test)]
@@ -211,7 +268,8 @@ mod tests {
                 error: failed.then(|| ("refused", "refused".to_string())),
                 ..Row::default()
             },
-            document: None,
+            fleet: FleetEndpoint::no_chain(format!("h{index}:443"), None, "-", None),
+            outcome: None,
             status: Status::Clean,
             problems: Vec::new(),
         };

@@ -35,7 +35,7 @@ pub use host::{check_host_name, HostNameProblem};
 pub use key::{KeySummary, PrivateKey};
 pub use keystore::{open_keystore, verify_store_password, KeystoreKind, LockedKey, OpenedKeystore};
 pub use name::{dn_to_rfc4514, name_common_names, parse_name};
-pub use password::{NoPassword, PasswordProvider};
+pub use password::{NoPassword, PasswordProvider, PasswordSource};
 pub use pfx::{KeystoreEntry, KeystoreEntryKind, Pfx, PfxSummary};
 pub use read::{
     certificates_in, pem_first, private_key_in, read_bytes, read_each, read_limited, read_path,

@@ -47,11 +47,25 @@ struct Case<'a> {
     name: String,
     failures: Vec<&'a FindingView>,
     below: Vec<&'a FindingView>,
-    problem: Option<&'a InputProblem>,
+    problem: Option<InputProblem>,
+}
+
+impl Case<'_> {
+    fn new(name: String, problem: Option<InputProblem>) -> Self {
+        Case {
+            name,
+            failures: Vec::new(),
+            below: Vec::new(),
+            problem,
+        }
+    }
 }
 
 /// Renders `reports` (one per `check` run or probed endpoint) and `problems` as one JUnit
 /// test suite named `bars-certcheck <command>`. `fail_on` is the `--fail-on` threshold.
+/// A report's finding about an input file rather than a certificate (`input.unreadable`)
+/// is that file's own test case; a report with no chain (its `error`) fails its case with
+/// the type `network.<kind>`.
 pub fn render(
     command: &str,
     reports: &[Report<'_>],
@@ -62,30 +76,43 @@ pub fn render(
     for r in reports {
         let first = cases.len();
         let leaf_names = leaf_case_names(r);
-        if leaf_names.is_empty() {
-            cases.push(Case {
+        let about_files_only = !r.findings.is_empty()
+            && r.findings.iter().all(|f| f.file.is_some())
+            && r.error.is_none();
+        if leaf_names.is_empty() && !about_files_only {
+            let problem = r.error.as_ref().map(|e| InputProblem {
                 name: r.target.clone(),
-                failures: Vec::new(),
-                below: Vec::new(),
-                problem: None,
+                id: format!("network.{}", e.kind),
+                message: e.message.clone(),
             });
+            cases.push(Case::new(r.target.clone(), problem));
         }
-        for name in leaf_names {
-            cases.push(Case {
-                name,
-                failures: Vec::new(),
-                below: Vec::new(),
-                problem: None,
-            });
-        }
+        cases.extend(leaf_names.into_iter().map(|n| Case::new(n, None)));
+        let own = cases.len();
         for f in &r.findings {
-            let chain = f.certificate.and_then(|c| {
-                r.chains
-                    .iter()
-                    .position(|ch| ch.leaf == c)
-                    .or_else(|| r.chains.iter().position(|ch| ch.path.contains(&c)))
-            });
-            let Some(case) = cases.get_mut(first + chain.unwrap_or(0)) else {
+            let at = match (&f.file, f.certificate) {
+                (Some(file), None) => {
+                    let found = cases
+                        .iter()
+                        .skip(own)
+                        .position(|c| c.name == *file)
+                        .map(|i| own + i);
+                    found.unwrap_or_else(|| {
+                        cases.push(Case::new(file.clone(), None));
+                        cases.len() - 1
+                    })
+                }
+                _ => {
+                    let chain = f.certificate.and_then(|c| {
+                        r.chains
+                            .iter()
+                            .position(|ch| ch.leaf == c)
+                            .or_else(|| r.chains.iter().position(|ch| ch.path.contains(&c)))
+                    });
+                    first + chain.unwrap_or(0)
+                }
+            };
+            let Some(case) = cases.get_mut(at) else {
                 continue;
             };
             if f.severity <= fail_on {
@@ -95,14 +122,11 @@ pub fn render(
             }
         }
     }
-    for p in problems {
-        cases.push(Case {
-            name: p.name.clone(),
-            failures: Vec::new(),
-            below: Vec::new(),
-            problem: Some(p),
-        });
-    }
+    cases.extend(
+        problems
+            .iter()
+            .map(|p| Case::new(p.name.clone(), Some(p.clone()))),
+    );
     let tests = cases.len();
     let failures = cases
         .iter()
@@ -130,7 +154,7 @@ pub fn render(
             continue;
         }
         out.push_str(">\n");
-        if let Some(p) = c.problem {
+        if let Some(p) = &c.problem {
             let _ = writeln!(
                 out,
                 "      <failure type=\"{}\" message=\"{}\">{}</failure>",

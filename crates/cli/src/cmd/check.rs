@@ -1,9 +1,8 @@
 //! `check FILE...`: the CI gate over certificate files.
 
-use crate::args::{DiagArgs, OnlineArgs, PasswordArgs, ReportArgs, UsageArg};
+use crate::args::{DiagArgs, KeyPasswordArgs, OnlineArgs, PasswordArgs, ReportArgs, UsageArg};
 use crate::exit::Exit;
-use crate::input::read_all;
-use crate::password::Passwords;
+use crate::input::read_with;
 use crate::render::{render, write_pem};
 use anyhow::Context;
 use bars_checks::Verdict;
@@ -44,6 +43,9 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub password: PasswordArgs,
+
+    #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
 }
 
 pub fn run(args: CheckArgs, rt: &Runtime) -> anyhow::Result<Exit> {
@@ -51,7 +53,8 @@ pub fn run(args: CheckArgs, rt: &Runtime) -> anyhow::Result<Exit> {
     let online = crate::setup::online(&args.online, judge.at, None);
     let mut files = args.files.clone();
     files.extend(args.key.iter().cloned());
-    let (parsed, _) = read_all(&files, &Passwords::from(&args.password))?;
+    let provider = crate::password::provider(&args.password, &args.key_password)?;
+    let (parsed, _) = read_with(&files, &provider)?;
     let inputs = bars_diagnose::files::inputs(parsed);
     let d = rt.block_on(bars_diagnose::diagnose_files(
         &inputs.input,
@@ -80,7 +83,7 @@ pub fn run(args: CheckArgs, rt: &Runtime) -> anyhow::Result<Exit> {
         judge.fail_on,
         judge.at,
     );
-    crate::output::print(&render(&report, &args.output, &names))?;
+    crate::output::print(&render(&report, &args.output, &names, judge.fail_on))?;
     Ok(if inputs.unreadable {
         Exit::Usage
     } else if report.verdict == Verdict::Fail {

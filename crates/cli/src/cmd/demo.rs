@@ -122,7 +122,7 @@ pub fn run(args: DemoArgs, rt: &Runtime) -> anyhow::Result<Exit> {
         now.unix_timestamp(),
     );
     report.notes = notes;
-    let mut text = crate::render::render(&report, &args.output, &[]);
+    let mut text = crate::render::render(&report, &args.output, &[], Severity::Error);
     let found = match expected(args.fault) {
         Some(kind) => d.analysis.findings.iter().any(|f| f.is(kind)),
         None => !d

@@ -2,13 +2,13 @@
 
 use crate::args::{Format, InspectArgs};
 use crate::exit::Exit;
-use crate::password::{Passwords, Provider};
+use crate::password::Provider;
 use bars_report::inspect::{Inspector, JsonInspector, TextInspector};
 use bars_report::Style;
 use std::io::Write;
 
 pub fn run(args: InspectArgs) -> anyhow::Result<Exit> {
-    let provider = Provider::new(Passwords::from(&args.password).resolve()?);
+    let provider = crate::password::provider(&args.password, &args.key_password)?;
     let stdout = std::io::stdout();
     let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let failed = match args.output.format {

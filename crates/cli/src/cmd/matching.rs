@@ -1,9 +1,8 @@
 //! `match FILE...`: which certificates, CSRs, keys and PFX contents belong together.
 
-use crate::args::{ColorChoice, Format, PasswordArgs};
+use crate::args::{ColorChoice, Format, KeyPasswordArgs, PasswordArgs};
 use crate::exit::Exit;
-use crate::input::read_all;
-use crate::password::Passwords;
+use crate::input::read_with;
 use bars_report::json::{CertJson, Envelope};
 use bars_report::Style;
 use clap::Args;
@@ -27,6 +26,9 @@ pub struct MatchArgs {
 
     #[command(flatten)]
     pub password: PasswordArgs,
+
+    #[command(flatten)]
+    pub key_password: KeyPasswordArgs,
 }
 
 #[derive(Serialize)]
@@ -44,7 +46,8 @@ struct MatchJson<'a> {
 }
 
 pub fn run(args: MatchArgs) -> anyhow::Result<Exit> {
-    let (parsed, _) = read_all(&args.files, &Passwords::from(&args.password))?;
+    let provider = crate::password::provider(&args.password, &args.key_password)?;
+    let (parsed, _) = read_with(&args.files, &provider)?;
     let inputs = bars_diagnose::files::inputs(parsed);
     let (input, read_failed) = (inputs.input, inputs.unreadable);
     let m = bars_checks::matching::match_up(&input);

@@ -121,7 +121,7 @@ pub fn run(args: ProbeArgs, rt: &Runtime) -> anyhow::Result<Exit> {
     }
     let report =
         bars_diagnose::report::endpoint_report(&outcome, "probe", shown.clone(), fail_on, now);
-    crate::output::print(&render(&report, &args.output, &[shown]))?;
+    crate::output::print(&render(&report, &args.output, &[shown], fail_on))?;
     Ok(match &outcome {
         Outcome::NoChain(_) => Exit::Network,
         Outcome::Chain(_) if output_failed => Exit::Usage,

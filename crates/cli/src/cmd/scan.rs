@@ -1,16 +1,17 @@
 //! `scan LIST`: diagnose many endpoints concurrently, each exactly as `probe` does; an
-//! expiry and health overview as text, CSV or JSON.
+//! expiry and health overview as text, CSV, JSON, JUnit, OpenMetrics or HTML.
 
 use crate::args::{parse_secs, ColorChoice, ConnectArgs, DiagArgs, OnlineArgs};
 use crate::exit::Exit;
 use anyhow::Context;
 use bars_diagnose::endpoint::SCAN_REPLY_WAIT;
-use bars_diagnose::scan::{documents, sorted_rows, Status};
+use bars_diagnose::scan::{documents, fleet, junit, sorted_rows, Status};
 use bars_diagnose::Session;
+use bars_report::fleet::{render_html, render_openmetrics};
 use bars_report::scan::{RunInfo, Totals};
 use bars_report::Style;
 use clap::{Args, ValueEnum};
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::runtime::Runtime;
@@ -33,8 +34,8 @@ pub struct ScanArgs {
     #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_secs)]
     pub timeout: Duration,
 
-    /// Output format: text (one row per endpoint, soonest expiry first), csv, or json
-    /// (every endpoint's probe document).
+    /// Output format: text (one row per endpoint, soonest expiry first), csv, json (every
+    /// endpoint's probe document), junit, openmetrics (gauges) or html (table, timeline).
     #[arg(long, value_enum, default_value_t = ScanFormat::Text)]
     pub format: ScanFormat,
 
@@ -58,10 +59,10 @@ pub enum ScanFormat {
     Text,
     Json,
     Csv,
+    Junit,
+    Openmetrics,
+    Html,
 }
-
-/// The most of the list read (a list of endpoints is small).
-const MAX_LIST: u64 = 64 << 20;
 
 pub fn run(args: ScanArgs, rt: &Runtime) -> anyhow::Result<Exit> {
     if args.diag.expect_fqdn.is_some() {
@@ -75,7 +76,8 @@ pub fn run(args: ScanArgs, rt: &Runtime) -> anyhow::Result<Exit> {
     } else {
         args.list.clone()
     };
-    let text = read_list(&args.list).with_context(|| format!("cannot read {shown_list}"))?;
+    let text = bars_diagnose::list::read_list(&args.list)
+        .with_context(|| format!("cannot read {shown_list}"))?;
     let (endpoints, errors) = bars_diagnose::list::parse_endpoint_list(&text);
     drop(text);
     for e in &errors {
@@ -98,7 +100,7 @@ pub fn run(args: ScanArgs, rt: &Runtime) -> anyhow::Result<Exit> {
 
     let started = Instant::now();
     let bar = progress_bar(endpoints.len());
-    let keep = args.format == ScanFormat::Json;
+    let keep = matches!(args.format, ScanFormat::Json | ScanFormat::Junit);
     let scanned = rt.block_on(bars_diagnose::scan::scan(
         session.clone(),
         endpoints,
@@ -122,39 +124,27 @@ pub fn run(args: ScanArgs, rt: &Runtime) -> anyhow::Result<Exit> {
         Exit::Ok
     };
     let totals = Totals::of(scanned.iter().map(|o| &o.row), errors.len());
+    let (judge, warn_days) = (&session.judge, args.diag.warn_days);
     let text = match args.format {
-        ScanFormat::Json => bars_report::scan::render_json(documents(scanned), &totals),
+        ScanFormat::Junit => junit(scanned, judge),
+        ScanFormat::Openmetrics => render_openmetrics(&fleet(scanned, judge.at, warn_days)),
+        ScanFormat::Html => {
+            render_html(&fleet(scanned, judge.at, warn_days), crate::render::VERSION)
+        }
+        ScanFormat::Json => bars_report::scan::render_json(documents(scanned, judge), &totals),
         ScanFormat::Csv => bars_report::scan::render_csv(&sorted_rows(scanned)),
         ScanFormat::Text => {
             let style = Style::new(crate::output::use_color(args.color));
             let info = RunInfo {
                 elapsed,
                 concurrency: args.concurrency,
-                warn_days: args.diag.warn_days,
+                warn_days,
             };
             bars_report::scan::render_text(&sorted_rows(scanned), &totals, &info, &style)
         }
     };
     crate::output::print(&text)?;
     Ok(exit)
-}
-
-fn read_list(list: &str) -> anyhow::Result<String> {
-    let mut bytes = Vec::new();
-    if list == "-" {
-        std::io::stdin()
-            .lock()
-            .take(MAX_LIST + 1)
-            .read_to_end(&mut bytes)?;
-    } else {
-        std::fs::File::open(list)?
-            .take(MAX_LIST + 1)
-            .read_to_end(&mut bytes)?;
-    }
-    if bytes.len() as u64 > MAX_LIST {
-        anyhow::bail!("the list is larger than {} MiB", MAX_LIST >> 20);
-    }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// A progress bar on stderr when it is a terminal; hidden otherwise.

@@ -1,7 +1,7 @@
 //! `trust lint FILE --env int|prod`: is a Receiver's client-CA file right for its
 //! environment?
 
-use crate::args::{environment_of, ColorChoice, FailOn, ReportFormat};
+use crate::args::{environment_of, ColorChoice, FailOn, PasswordArgs, ReportFormat};
 use crate::exit::Exit;
 use crate::input::read_all;
 use crate::password::Passwords;
@@ -32,7 +32,7 @@ not be read or a usage error.")]
 /// Arguments of `trust lint`.
 #[derive(Debug, Args)]
 pub struct TrustLintArgs {
-    /// The client-CA file (PEM bundle, DER, PKCS#7).
+    /// The client-CA file (PEM bundle, DER, PKCS#7, Java truststore: JKS, JCEKS).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
@@ -57,9 +57,12 @@ pub struct TrustLintArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "LEVEL")]
     pub fail_on: FailOn,
 
-    /// Output format: text, json or markdown.
+    /// Output format: text, json, markdown, sarif, junit or html.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+
+    #[command(flatten)]
+    pub password: PasswordArgs,
 
     /// Colour: auto (only on a terminal, honouring NO_COLOR), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
@@ -85,7 +88,7 @@ fn lint(args: TrustLintArgs) -> anyhow::Result<Exit> {
     };
     let judge = crate::setup::judge(&diag_args, bars_checks::Usage::Server)?;
     let (now, opts) = (judge.at, judge.file_options());
-    let (parsed, read_failed) = read_all(&[&args.file], &Passwords::default())?;
+    let (parsed, read_failed) = read_all(&[&args.file], &Passwords::from(&args.password))?;
     let name = args.file.display().to_string();
     let certs: Vec<_> = parsed
         .iter()
@@ -113,7 +116,7 @@ fn lint(args: TrustLintArgs) -> anyhow::Result<Exit> {
         format: args.format,
         color: args.color,
     };
-    let mut text = crate::render::render(&report, &out, std::slice::from_ref(&name));
+    let mut text = crate::render::render(&report, &out, std::slice::from_ref(&name), fail_on);
     if !notes.is_empty() {
         text.push('\n');
         for n in notes {
