@@ -86,8 +86,8 @@ fn check_judges_the_key_entry_of_a_jks_keystore() {
 
 #[test]
 fn trust_lint_reads_a_java_truststore_and_a_wrong_password_is_refused() {
-    // `trust lint` has no password option yet (the wiring of issue 16 adds it): a
-    // truststore with Java's default password opens without one.
+    // A truststore with Java's default password opens without --password-env/-file
+    // (tests/keystore_identity.rs gives them for the `secret` stores).
     let ts = fixture("keystores/truststore-changeit.jks");
     let r = run_with(
         &[
