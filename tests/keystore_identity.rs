@@ -206,8 +206,8 @@ fn match_pairs_keystore_key_entries_with_certificates_and_csrs() {
             .concat(),
         );
         r.code(0);
-        // (match's JSON has no schema of its own yet: its csrs/keys are not inspect's.)
         let doc = r.json();
+        assert_valid(&doc);
         let groups = doc["groups"].as_array().unwrap();
         assert_eq!(groups.len(), 1, "{store}: {r}");
         assert_eq!(
