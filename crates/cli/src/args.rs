@@ -283,7 +283,7 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "FILE", requires = "client_cert")]
     pub client_key: Option<PathBuf>,
 
-    /// Present the certificate, key and chain of this PKCS#12 file or Java keystore (JKS).
+    /// Present the certificate, key and chain of this PKCS#12 file or Java keystore (JKS, JCEKS).
     #[arg(long, value_name = "FILE", visible_alias = "keystore")]
     pub pfx: Option<PathBuf>,
 
