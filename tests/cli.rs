@@ -27,4 +27,5 @@ mod scan;
 mod scenarios;
 mod schema;
 mod secrets;
+mod terminal;
 mod trust;

@@ -346,7 +346,7 @@ fn classify_nhs(findings: &mut Vec<Finding>, i: usize, l: &str, ca: &NhsCa, env:
         findings.push(t::OTHER_ENV.finding(
             Some(i),
             format!(
-                "{l} is {}, a {} CA, on a Receiver for {}",
+                "{l} is {}, a CA of {}, on a Receiver for {}",
                 ca.common_name,
                 env_name(ca.env),
                 env_name(env)
