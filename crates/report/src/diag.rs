@@ -103,7 +103,7 @@ pub struct AuditView {
 /// Why a probe received no certificate (the document's `error`).
 #[derive(Clone, Debug, Serialize)]
 pub struct ErrorView {
-    /// `dns`, `refused`, `timeout`, `not-tls`, `alert`, `closed`, `proxy`, `config`,
+    /// `dns`, `refused`, `timeout`, `not-tls`, `alert`, `reset`, `closed`, `proxy`, `config`,
     /// `old-protocol` or `io`.
     pub kind: &'static str,
     /// One plain sentence.
