@@ -29,4 +29,5 @@ mod scan;
 mod scenarios;
 mod schema;
 mod secrets;
+mod terminal;
 mod trust;

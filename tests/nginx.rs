@@ -105,6 +105,41 @@ fn nginx_receiver_with_the_right_and_a_too_broad_trust_file() {
     assert!(!got.iter().any(|i| i.starts_with("tls.accepts-")), "{r}");
     assert!(!got.contains(&"tls.no-client-auth".to_string()), "{r}");
     assert_eq!(doc["tls"]["client_auth_requested"], true, "{r}");
+    // nginx refuses with "400 No required SSL certificate was sent" (or "The SSL
+    // certificate error"): every attempt is a refusal, none inconclusive.
+    for attempt in ["anonymous", "self_signed"] {
+        assert_eq!(
+            doc["audit"][attempt]["outcome"], "rejected",
+            "{attempt}: {r}"
+        );
+    }
+    assert!(
+        doc["audit"]["anonymous"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("No required SSL certificate was sent"),
+        "{r}"
+    );
+    let text = run(&[
+        "probe",
+        &format!("127.0.0.1:{}", n.port),
+        "--sni",
+        FQDN,
+        "--env",
+        "int",
+        "--ca",
+        &format!("int:{}", fixture("pki/int/root.pem").display()),
+        "--mtls-audit",
+        "--at",
+        "2027-01-01T00:00:00Z",
+    ]);
+    text.code(0);
+    assert!(!text.stdout.contains("inconclusive"), "{text}");
+    assert!(
+        text.stdout
+            .contains("mTLS audit, without a client certificate: rejected"),
+        "{text}"
+    );
     drop(n);
 
     let dir = tempfile::tempdir().unwrap();

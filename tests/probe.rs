@@ -378,7 +378,89 @@ fn openssl_receiver_requiring_a_client_certificate() {
         assert!(!has(&doc, "tls.no-client-auth"), "{r}");
         let f = finding(&doc, "tls.handshake-failed");
         assert_eq!(f["severity"], "info", "{r}");
+        assert!(
+            f["fix"].as_str().unwrap().starts_with("Nothing to fix"),
+            "{r}"
+        );
+        assert!(
+            !r.stdout.contains("Fix the cause named in the detail"),
+            "{r}"
+        );
+        assert!(!r.stdout.contains("\"severity\": \"error\""), "{r}");
         assert_eq!(doc["chain"]["complete"], true, "{r}");
+        // The audit's refused attempts are the good outcome: nothing at warning or above.
+        let (r, doc) = probe_json(&[
+            &s.addr(),
+            "--sni",
+            FQDN,
+            "--ca",
+            &p.ca_int(),
+            "--mtls-audit",
+        ]);
+        r.code(0);
+        assert_eq!(doc["audit"]["anonymous"]["outcome"], "rejected", "{r}");
+        assert_eq!(doc["audit"]["self_signed"]["outcome"], "rejected", "{r}");
+        assert_eq!(doc["summary"]["errors"], 0, "{r}");
+        assert_eq!(doc["summary"]["warnings"], 0, "{r}");
+        assert!(
+            !r.stdout.contains("Fix the cause named in the detail"),
+            "{r}"
+        );
+    }
+}
+
+/// A server whose RSA-1024 key makes the client abort the handshake is still judged on
+/// what it sent first: no CertificateRequest (before its Certificate in TLS 1.3, before
+/// ServerHelloDone in TLS 1.2) is `tls.no-client-auth`; with one, it is not.
+#[test]
+fn a_weak_key_server_that_asks_for_no_client_certificate_is_no_client_auth() {
+    bars_testpki::require_tools!("openssl");
+    let dir = tempfile::tempdir().unwrap();
+    let made = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:1024", "-nodes", "-keyout", "weak.key",
+        ])
+        .args(["-out", "weak.pem", "-days", "30", "-subj"])
+        .arg(format!("/CN={FQDN}"))
+        .current_dir(dir.path())
+        .env("OPENSSL_CONF", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{made:?}");
+    for version in ["-tls1_3", "-tls1_2"] {
+        for asks in [false, true] {
+            let mut args = vec![
+                "-cert",
+                "weak.pem",
+                "-key",
+                "weak.key",
+                version,
+                "-cipher",
+                "DEFAULT@SECLEVEL=0",
+            ];
+            if asks {
+                args.extend(["-verify", "1", "-CAfile", "weak.pem"]);
+            }
+            let s = s_server(dir.path(), &args);
+            let (r, doc) = probe_json(&[&s.addr(), "--sni", FQDN, "--env", "int"]);
+            r.code(1);
+            assert!(has(&doc, "tls.handshake-failed"), "{version} {asks}: {r}");
+            assert!(has(&doc, "cert.weak-key"), "{version} {asks}: {r}");
+            assert_eq!(doc["tls"]["client_auth_requested"], asks, "{version}: {r}");
+            assert_eq!(
+                has(&doc, "tls.no-client-auth"),
+                !asks,
+                "{version} {asks}: {r}"
+            );
+            if !asks {
+                let f = finding(&doc, "tls.no-client-auth");
+                assert_eq!(f["severity"], "error", "{r}");
+                assert!(
+                    f["detail"].as_str().unwrap().contains("CertificateRequest"),
+                    "{r}"
+                );
+            }
+        }
     }
 }
 
@@ -765,6 +847,17 @@ fn no_chain_at_all_is_exit_3_with_one_line() {
         (Hostile::Garbage, "not-tls", "does not speak TLS"),
         (Hostile::Alert(40), "alert", "handshake_failure"),
         (Hostile::ImmediateClose, "closed", "closed the connection"),
+        (Hostile::Reset, "reset", "reset it before sending anything"),
+        (
+            Hostile::ResetAfterHello,
+            "reset",
+            "reset it before sending anything",
+        ),
+        (
+            Hostile::TlsLookingGarbage,
+            "not-tls",
+            "look like TLS records but do not decode",
+        ),
         (
             Hostile::Tls10ServerHello,
             "old-protocol",
@@ -961,6 +1054,35 @@ fn an_unreachable_receiver_names_the_proxy_addresses() {
         r.stderr.contains("34.89.0.111") && r.stderr.contains("34.89.69.6"),
         "{r}"
     );
+}
+
+/// A BaRS Receiver that accepted the TCP connection and then reset it, or refused the
+/// ClientHello with alert 40: the message says what happened, with no firewall advice (the
+/// connection itself got through) and no talk of a client certificate nobody asked for.
+#[test]
+fn a_receiver_that_connects_then_refuses_is_told_what_happened_not_the_firewall() {
+    for (kind, want, text) in [
+        (Hostile::Reset, "reset", "reset it before sending anything"),
+        (
+            Hostile::Alert(40),
+            "alert",
+            "shares no protocol version (TLS 1.2 or 1.3) or cipher suite with this client, or \
+             it does not serve the SNI name sent (bars-int-x26.supplier.thirdparty.nhs.uk)",
+        ),
+    ] {
+        let (addr, _h) = spawn_hostile(kind).unwrap();
+        let target = format!("{FQDN}:{}", addr.port());
+        let r = probe(&[&target, "--connect", "127.0.0.1"]);
+        r.code(3);
+        assert_eq!(r.stderr.lines().count(), 1, "{r}");
+        assert!(r.stderr.contains(text), "{kind:?}: {r}");
+        assert!(!r.stderr.contains("firewall must allow"), "{kind:?}: {r}");
+        assert!(!r.stderr.contains("client certificate"), "{kind:?}: {r}");
+        assert!(!r.stderr.contains("os error"), "{kind:?}: {r}");
+        let (r, doc) = probe_json(&[&target, "--connect", "127.0.0.1"]);
+        r.code(3);
+        assert_eq!(doc["error"]["kind"], want, "{r}");
+    }
 }
 
 /// At an INT Receiver, `--mtls-audit` also presents a client certificate from a look-alike

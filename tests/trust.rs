@@ -188,3 +188,207 @@ fn unreadable_trust_file_is_exit_2() {
     r.code(2);
     assert!(r.stderr.contains("/nonexistent/ca.pem"), "{r}");
 }
+
+/// The text report of `trust lint`.
+fn lint_text(file: &std::path::Path, env: &str) -> crate::util::Run {
+    run(&[
+        "trust",
+        "lint",
+        &file.display().to_string(),
+        "--env",
+        env,
+        "--at",
+        "2026-12-01T00:00:00Z",
+    ])
+}
+
+#[test]
+fn a_file_of_the_sub_ca_alone_is_told_to_write_sub_ca_and_root_to_a_new_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = bundle(&dir, "sub.pem", &["int/nhs-int-authentication-g2.pem"]);
+    let fixed = dir
+        .path()
+        .join("bars-int-client-ca.pem")
+        .display()
+        .to_string();
+    let r = lint_text(&sub, "int");
+    r.code(1);
+    let cmd = format!("`bars-certcheck ca export --env int --with-root --out {fixed}`");
+    assert!(r.stdout.contains(&cmd), "{cmd}: {r}");
+    assert!(r.stdout.contains("NHS PTL Root Authority G2"), "{r}");
+    assert!(!r.stdout.contains("<env>"), "{r}");
+    assert!(!r.stdout.contains("ca fetch"), "{r}");
+    // The server settings point at the file the fix writes, never at the one that failed.
+    assert!(
+        r.stdout
+            .contains(&format!("ssl_client_certificate {fixed};")),
+        "{r}"
+    );
+    assert!(
+        r.stdout.contains(&format!("SSLCACertificateFile {fixed}")),
+        "{r}"
+    );
+    assert!(
+        !r.stdout
+            .contains(&format!("ssl_client_certificate {};", sub.display())),
+        "{r}"
+    );
+    // A PROD file is sent to the PROD export, next to it.
+    let sub = bundle(&dir, "p.pem", &["prod/nhs-authentication-g2.pem"]);
+    let r = lint_text(&sub, "prod");
+    r.code(1);
+    let fixed = dir
+        .path()
+        .join("bars-prod-client-ca.pem")
+        .display()
+        .to_string();
+    assert!(
+        r.stdout.contains(&format!(
+            "`bars-certcheck ca export --env prod --with-root --out {fixed}`"
+        )),
+        "{r}"
+    );
+    // A right file keeps its own name in the settings.
+    let right = bundle(
+        &dir,
+        "bars-int-client-ca.pem",
+        &[
+            "int/nhs-int-authentication-g2.pem",
+            "int/nhs-ptl-root-authority-g2.pem",
+        ],
+    );
+    let r = lint_text(&right, "int");
+    r.code(0);
+    assert!(
+        r.stdout
+            .contains(&format!("ssl_client_certificate {};", right.display())),
+        "{r}"
+    );
+}
+
+#[test]
+fn too_broad_advice_keeps_the_sub_ca_and_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    // The legacy PTL root widens the file; the advice is sub-CA and root, never the
+    // sub-CA alone (which then fails trust.missing-env-ca).
+    let f = bundle(
+        &dir,
+        "bars-int-client-ca.pem",
+        &[
+            "int/nhs-int-authentication-g2.pem",
+            "int/nhs-ptl-root-authority-g2.pem",
+            "int/nhs-ptl-root-authority.pem",
+        ],
+    );
+    let r = run(&[
+        "trust",
+        "lint",
+        &f.display().to_string(),
+        "--env",
+        "int",
+        "--format",
+        "json",
+        "--at",
+        "2026-12-01T00:00:00Z",
+    ]);
+    let doc = r.json();
+    assert_valid(&doc);
+    let broad: Vec<&serde_json::Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] == "trust.too-broad")
+        .collect();
+    assert!(!broad.is_empty(), "{r}");
+    // The file is already named bars-int-client-ca.pem: the new one is another.
+    let fixed = dir
+        .path()
+        .join("bars-int-client-ca-g2.pem")
+        .display()
+        .to_string();
+    for f in broad {
+        let fix = f["fix"].as_str().unwrap();
+        assert!(fix.contains("issuing sub-CA (NHS INT Authentication G2) and its G2 root (NHS PTL Root Authority G2)"), "{fix}");
+        assert!(
+            !fix.contains("only the environment's issuing sub-CA"),
+            "{fix}"
+        );
+        assert!(
+            fix.contains(&format!("--with-root --out {fixed}`")),
+            "{fix}"
+        );
+    }
+    // What the general advice says too.
+    let r = run(&["explain", "trust.too-broad"]);
+    assert!(r.stdout.contains("sub-CA and its G2 root"), "{r}");
+    assert!(r.stdout.contains("--with-root"), "{r}");
+    let r = run(&["explain", "trust.missing-env-ca"]);
+    assert!(
+        r.stdout.contains("ca export --env int --with-root --out"),
+        "{r}"
+    );
+    assert!(!r.stdout.contains("<env>"), "{r}");
+}
+
+#[test]
+fn nhs_cas_plus_the_system_roots_are_summarised_once() {
+    let system = PathBuf::from("/etc/ssl/certs/ca-certificates.crt");
+    let Ok(roots) = std::fs::read_to_string(&system) else {
+        eprintln!("SKIPPED: {} is absent", system.display());
+        return;
+    };
+    let n = roots.matches("-----BEGIN CERTIFICATE-----").count();
+    assert!(n > 10, "{n}");
+    let dir = tempfile::tempdir().unwrap();
+    let f = bundle(
+        &dir,
+        "everything.pem",
+        &[
+            "int/nhs-int-authentication-g2.pem",
+            "int/nhs-ptl-root-authority-g2.pem",
+        ],
+    );
+    let mut text = std::fs::read_to_string(&f).unwrap();
+    text.push_str(&roots);
+    std::fs::write(&f, text).unwrap();
+    let r = run(&[
+        "trust",
+        "lint",
+        &f.display().to_string(),
+        "--env",
+        "int",
+        "--format",
+        "json",
+        "--at",
+        "2026-12-01T00:00:00Z",
+    ]);
+    let doc = r.json();
+    assert_valid(&doc);
+    let broad: Vec<&serde_json::Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] == "trust.too-broad")
+        .collect();
+    assert_eq!(broad.len(), 1, "{r}");
+    let detail = broad[0]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(&format!(
+            "trusts {n} public roots: any public certificate would be let in"
+        )),
+        "{detail}"
+    );
+    // Far fewer findings than certificates (only the expired ones are named singly).
+    let all = doc["findings"].as_array().unwrap().len();
+    assert!(all < 20, "{all}: {r}");
+    let r = run(&[
+        "trust",
+        "lint",
+        &f.display().to_string(),
+        "--env",
+        "int",
+        "--at",
+        "2026-12-01T00:00:00Z",
+    ]);
+    assert_eq!(r.stdout.matches("[trust.too-broad]").count(), 1, "{r}");
+}

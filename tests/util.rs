@@ -66,6 +66,10 @@ pub fn run_with<S: AsRef<std::ffi::OsStr>>(args: &[S], env: &[(&str, &str)]) -> 
         .env("NO_COLOR", "1")
         .env_remove("HTTPS_PROXY")
         .env_remove("https_proxy")
+        // A UTF-8 locale unless a test says otherwise (the glyphs depend on it).
+        .env_remove("LC_ALL")
+        .env_remove("LC_CTYPE")
+        .env("LANG", "C.UTF-8")
         .current_dir(root());
     for (k, v) in env {
         cmd.env(k, v);

@@ -371,7 +371,7 @@ pub mod trust {
         Error,
         "The client-CA file lacks its environment's CA",
         "A Receiver must trust its environment's NHS CA to accept the proxy's client certificate.",
-        "Add the environment's NHS CA (`bars-certcheck ca fetch --env <env>`)."
+        "Write the environment's G2 issuing sub-CA and its G2 root to a new file and point the server at it: `bars-certcheck ca export --env int --with-root --out bars-int-client-ca.pem` (PROD: `bars-certcheck ca export --env prod --with-root --out bars-prod-client-ca.pem`)."
     );
     check!(
         OTHER_ENV,
@@ -384,7 +384,7 @@ pub mod trust {
     check!(TOO_BROAD, "trust.too-broad", Warning,
         "The client-CA file trusts more than its environment",
         "Trusting a root that also anchors other NHS environments (the legacy PTL root) or public roots lets certificates from outside the environment in.",
-        "Trust only the environment's issuing sub-CA.");
+        "Trust only the environment's G2 issuing sub-CA and its G2 root (INT: NHS INT Authentication G2 and NHS PTL Root Authority G2; PROD: NHS Authentication G2 and NHS Root Authority G2): `bars-certcheck ca export --env int --with-root --out bars-int-client-ca.pem` writes them.");
     check!(
         EXPIRED,
         "trust.expired",

@@ -25,6 +25,8 @@ impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Source::Sent => f.write_str("sent"),
+            // A file given as `-` is standard input.
+            Source::File(p) if p == "-" => f.write_str("stdin"),
             Source::File(p) => write!(f, "file:{p}"),
             Source::Embedded => f.write_str("embedded"),
             Source::CaOption(p) => write!(f, "ca-option:{p}"),

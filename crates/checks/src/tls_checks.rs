@@ -163,6 +163,66 @@ fn weak_leaf_key(analysis: &Analysis) -> Option<String> {
     (k.algorithm.eq_ignore_ascii_case("RSA") && bits < 2048).then(|| format!("RSA {bits}-bit"))
 }
 
+/// `tls.handshake-failed`, with the fix for its case. A Receiver refusing a probe that
+/// presented no certificate is doing its job: information, with nothing to fix.
+fn handshake_failed(h: &HandshakeFacts, facts: &TlsFacts, analysis: &Analysis) -> Finding {
+    let weak = if h.alert.is_none() {
+        weak_leaf_key(analysis)
+    } else {
+        None
+    };
+    let refusal = match h.alert {
+        Some(a) => NO_CERT_ALERTS.contains(&a),
+        // Closed or reset without an alert: a refusal too, unless the server's own key
+        // explains the failure.
+        None => weak.is_none(),
+    };
+    if !facts.client_cert_sent && facts.client_auth_requested && refusal {
+        let mut f = tls::HANDSHAKE_FAILED
+            .finding(
+                None,
+                format!(
+                    "{}: the server asked for a client certificate and refused the probe, which \
+                     presented none; that is what a BaRS Receiver must do",
+                    h.message
+                ),
+            )
+            .with_fix(
+                "Nothing to fix. To complete the handshake as the BaRS proxy does, probe again \
+                 with a client certificate the Receiver trusts (--pfx FILE, or --client-cert \
+                 FILE --client-key FILE).",
+            );
+        f.severity = Severity::Info;
+        f.title = "The server refused a client without a certificate, as a Receiver must".into();
+        return f;
+    }
+    let mut detail = h.message.clone();
+    if let Some(k) = &weak {
+        let how = if facts.version == Some(ProtocolVersion::TLSv1_3) {
+            " for TLS 1.3"
+        } else {
+            ""
+        };
+        detail.push_str(&format!(
+            "; the server's {k} key is too weak{how}: modern TLS clients (rustls, the BaRS \
+             proxy) refuse handshake signatures from RSA keys below 2048 bits"
+        ));
+    }
+    let f = tls::HANDSHAKE_FAILED.finding(None, detail);
+    match (weak, facts.client_cert_sent) {
+        (Some(k), _) => f.with_fix(format!(
+            "Replace the server's {k} key and certificate: make a new RSA key of at least 2048 \
+             bits and a CSR for the same name, have the certificate issued, and serve it."
+        )),
+        (None, true) => f.with_fix(
+            "The Receiver refused the client certificate presented: check that it is the \
+             environment's client certificate, issued by the CA the Receiver trusts (see the \
+             alert in the detail).",
+        ),
+        (None, false) => f,
+    }
+}
+
 /// Every `tls.*` finding for a probe whose certificates gave `analysis` under `opts`.
 /// The Receiver rules (`tls.no-client-auth`, `tls.client-ca-hints`) apply only when the
 /// analysis's environment is `int` or `prod`.
@@ -177,12 +237,27 @@ pub fn tls_findings(facts: &TlsFacts, analysis: &Analysis, opts: &Options) -> Ve
 
     if let Some(env) = analysis.environment.filter(|e| e.is_nhs()) {
         let label = env.as_str().to_uppercase();
-        if !facts.client_auth_requested && facts.handshake_failure.is_none() {
+        // The chain is recorded only once every message that may carry a
+        // CertificateRequest has arrived (TLS 1.3: it comes before the Certificate; TLS
+        // 1.2: before ServerHelloDone), so its absence is known even when the handshake
+        // failed afterwards (an RSA-1024 key refused by the client).
+        if !facts.client_auth_requested {
+            let how = match (&facts.handshake_failure, facts.version) {
+                (None, _) => "the handshake completed without a CertificateRequest",
+                (Some(_), Some(ProtocolVersion::TLSv1_3)) => {
+                    "the server sent its Certificate with no CertificateRequest before it (the \
+                     handshake then failed, see tls.handshake-failed)"
+                }
+                (Some(_), _) => {
+                    "the server's hello ended (ServerHelloDone) without a CertificateRequest (the \
+                     handshake then failed, see tls.handshake-failed)"
+                }
+            };
             out.push(tls::NO_CLIENT_AUTH.finding(
                 None,
                 format!(
-                    "the handshake completed without a CertificateRequest: the server does not ask \
-                     for a client certificate, so it cannot authenticate the {label} BaRS proxy"
+                    "{how}: the server does not ask for a client certificate, so it cannot \
+                     authenticate the {label} BaRS proxy"
                 ),
             ));
         }
@@ -227,33 +302,7 @@ pub fn tls_findings(facts: &TlsFacts, analysis: &Analysis, opts: &Options) -> Ve
     }
 
     if let Some(h) = &facts.handshake_failure {
-        let mut detail = h.message.clone();
-        if h.alert.is_none() {
-            if let Some(k) = weak_leaf_key(analysis) {
-                let how = if facts.version == Some(ProtocolVersion::TLSv1_3) {
-                    " for TLS 1.3"
-                } else {
-                    ""
-                };
-                detail.push_str(&format!(
-                    "; the server's {k} key is too weak{how}: modern TLS clients (rustls, the \
-                     BaRS proxy) refuse handshake signatures from RSA keys below 2048 bits"
-                ));
-            }
-        }
-        let anonymous_refused = !facts.client_cert_sent
-            && facts.client_auth_requested
-            && h.alert.is_some_and(|a| NO_CERT_ALERTS.contains(&a));
-        let mut f = tls::HANDSHAKE_FAILED.finding(None, detail);
-        if anonymous_refused {
-            // What a Receiver must do to a client without a certificate: not a fault.
-            f.severity = Severity::Info;
-            f.detail.push_str(
-                " (expected of a BaRS Receiver when no client certificate is presented; give \
-                 --pfx or --client-cert/--client-key to complete the handshake as the proxy does)",
-            );
-        }
-        out.push(f);
+        out.push(handshake_failed(h, facts, analysis));
     }
 
     if let Some(a) = &facts.audit {
@@ -471,18 +520,36 @@ mod tests {
         let got = tls_findings(&f, &int, &opts());
         assert_eq!(ids(&got), ["tls.handshake-failed"]);
         assert_eq!(got[0].severity, Severity::Info);
-        // A failure before any CertificateRequest could be seen: no-client-auth is unknown.
+        assert!(got[0].fix.starts_with("Nothing to fix"), "{got:?}");
+        assert!(!got[0].fix.contains("cause named in the detail"), "{got:?}");
+        // The same refusal as a close without an alert.
         let f = TlsFacts {
             handshake_failure: Some(HandshakeFacts {
                 alert: None,
-                message: "bad signature".into(),
+                message: "the server closed the connection".into(),
             }),
-            ..TlsFacts::default()
+            ..f
         };
-        assert_eq!(
-            ids(&tls_findings(&f, &int, &opts())),
-            ["tls.handshake-failed"]
-        );
+        assert_eq!(tls_findings(&f, &int, &opts())[0].severity, Severity::Info);
+        // A failure after a chain with no CertificateRequest before it: the server does
+        // not ask for a client certificate, whatever failed afterwards.
+        for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
+            let f = TlsFacts {
+                version: Some(version),
+                handshake_failure: Some(HandshakeFacts {
+                    alert: None,
+                    message: "bad signature".into(),
+                }),
+                ..TlsFacts::default()
+            };
+            let got = tls_findings(&f, &int, &opts());
+            assert_eq!(ids(&got), ["tls.no-client-auth", "tls.handshake-failed"]);
+            assert!(
+                got[0].detail.contains("without a CertificateRequest")
+                    || got[0].detail.contains("no CertificateRequest before it"),
+                "{got:?}"
+            );
+        }
     }
 
     fn read_cert(rel: &str) -> Certificate {
@@ -560,5 +627,6 @@ mod tests {
             got[0].detail.contains("RSA 1024-bit key is too weak"),
             "{got:?}"
         );
+        assert!(got[0].fix.contains("at least 2048 bits"), "{got:?}");
     }
 }

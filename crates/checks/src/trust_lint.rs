@@ -20,6 +20,9 @@ pub struct TrustReport {
     /// The environment's issuing sub-CA the server should pin client verification to
     /// (its RFC 4514 DN), when known.
     pub pin_issuer: Option<String>,
+    /// When the file must be replaced (it lacks the environment's CAs, or trusts too
+    /// much): the new file the fixes write, which the server settings point at.
+    pub fixed_file: Option<String>,
 }
 
 /// The environment's current CAs a client-CA file must hold: the G2 endpoint sub-CA and
@@ -53,6 +56,7 @@ pub fn lint(certs: &[(Certificate, Source)], env: Environment, opts: &Options) -
         .collect();
     let held = |sha: &str| certs.iter().any(|(c, _)| c.summary().sha256 == sha);
     let mut entries = Vec::with_capacity(certs.len());
+    let mut public = Vec::new();
     for (i, (c, src)) in certs.iter().enumerate() {
         let s = c.summary();
         let l = label(i, c);
@@ -96,15 +100,33 @@ pub fn lint(certs: &[(Certificate, Source)], env: Environment, opts: &Options) -
             continue;
         }
         if let Some(name) = crate::path::public_root_name(c) {
-            findings.push(t::TOO_BROAD.finding(
-                Some(i),
-                format!("{l} is the public web root {name}: every certificate the public CAs issue would be accepted"),
-            ));
+            public.push(Foreign {
+                index: i,
+                name: name.to_string(),
+                mozilla: true,
+                detail: format!("{l} is the public web root {name}: every certificate the public CAs issue would be accepted"),
+            });
             continue;
         }
         let lookalike = bars_nhs::find_by_subject_der(c.subject_der())
             .first()
             .map(|ca| ca.common_name);
+        if lookalike.is_none() && s.is_ca && s.self_issued {
+            public.push(Foreign {
+                index: i,
+                name: s
+                    .subject_cns
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| s.subject.clone()),
+                mozilla: false,
+                detail: format!(
+                    "{l} is not an NHS CA of {}: anyone it issues certificates to could connect",
+                    env_name(env)
+                ),
+            });
+            continue;
+        }
         let detail = match (lookalike, s.is_ca) {
             (Some(cn), _) => format!(
                 "{l} has the name of {cn} but is not the genuine NHS certificate (SHA-256 {}): a look-alike CA",
@@ -120,6 +142,7 @@ pub fn lint(certs: &[(Certificate, Source)], env: Environment, opts: &Options) -
         };
         findings.push(t::TOO_BROAD.finding(Some(i), detail));
     }
+    findings.extend(public_roots(&public));
     if opts.use_embedded {
         for ca in required_cas(env) {
             if !held(ca.sha256) && !certs.iter().any(|(c, _)| same_ca_reissued(c, ca, env)) {
@@ -165,10 +188,152 @@ pub fn lint(certs: &[(Certificate, Source)], env: Environment, opts: &Options) -
             .find(|c| !c.summary().self_issued)
             .map(|c| c.summary().subject.clone())
     };
+    let replace = findings
+        .iter()
+        .any(|f| f.is(&t::MISSING_ENV_CA) || f.is(&t::OTHER_ENV) || f.is(&t::TOO_BROAD));
+    let fixed_file = replace.then(|| fixed_name(linted_file(certs), env));
+    if let Some(fixed) = &fixed_file {
+        let fix = repair_fix(env, opts, fixed);
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.is(&t::MISSING_ENV_CA) || f.is(&t::OTHER_ENV) || f.is(&t::TOO_BROAD))
+        {
+            f.fix = fix.clone();
+        }
+    }
     TrustReport {
         certificates: entries,
         findings,
         pin_issuer,
+        fixed_file,
+    }
+}
+
+/// A root in the file that is no NHS CA.
+struct Foreign {
+    index: usize,
+    name: String,
+    /// In Mozilla's list of public web roots.
+    mozilla: bool,
+    /// The finding's detail when it is reported on its own.
+    detail: String,
+}
+
+/// The `trust.too-broad` findings of the roots that are no NHS CA: one each, or, when
+/// public web roots are among several, one for them all (a system bundle).
+fn public_roots(public: &[Foreign]) -> Vec<Finding> {
+    let summarise = public.len() > 1 && public.iter().any(|f| f.mozilla);
+    let Some(first) = public.first().filter(|_| summarise) else {
+        return public
+            .iter()
+            .map(|f| t::TOO_BROAD.finding(Some(f.index), f.detail.clone()))
+            .collect();
+    };
+    let named: Vec<String> = public
+        .iter()
+        .take(3)
+        .map(|f| format!("#{} {}", f.index, f.name))
+        .collect();
+    let more = match public.len() - named.len() {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    let mozilla = public.iter().filter(|f| f.mozilla).count();
+    let which = if mozilla == public.len() {
+        "all in Mozilla's list of public web roots".to_string()
+    } else {
+        format!(
+            "{mozilla} in Mozilla's list of public web roots, {} other roots that are no NHS CA",
+            public.len() - mozilla
+        )
+    };
+    vec![t::TOO_BROAD.finding(
+        Some(first.index),
+        format!(
+            "the file trusts {} public roots: any public certificate would be let in ({which}; \
+             certificates {}{more})",
+            public.len(),
+            named.join(", ")
+        ),
+    )]
+}
+
+/// The file the certificates were read from, when it is a file.
+fn linted_file(certs: &[(Certificate, Source)]) -> Option<&str> {
+    certs.iter().find_map(|(_, s)| match s {
+        Source::File(p) if p != "-" => Some(p.as_str()),
+        _ => None,
+    })
+}
+
+/// The new client-CA file the fixes write: `bars-<env>-client-ca.pem` beside the linted
+/// file (never the linted file itself).
+fn fixed_name(linted: Option<&str>, env: Environment) -> String {
+    let e = env.as_str();
+    let dir = linted
+        .map(std::path::Path::new)
+        .and_then(std::path::Path::parent)
+        .filter(|d| !d.as_os_str().is_empty());
+    let at = |name: String| match dir {
+        Some(d) => d.join(name).display().to_string(),
+        None => name,
+    };
+    let first = at(format!("bars-{e}-client-ca.pem"));
+    if linted == Some(first.as_str()) {
+        at(format!("bars-{e}-client-ca-g2.pem"))
+    } else {
+        first
+    }
+}
+
+/// The fix of a file that must be replaced: the command that writes the right one.
+fn repair_fix(env: Environment, opts: &Options, fixed: &str) -> String {
+    let out = shell_word(fixed);
+    let given: Vec<String> = opts
+        .extra_cas
+        .iter()
+        .filter(|x| x.env.is_none_or(|e| e == env))
+        .map(|x| shell_word(&x.path))
+        .collect();
+    if opts.use_embedded {
+        let cas = required_cas(env);
+        let name = |root: bool| {
+            cas.iter()
+                .find(|c| (c.role == CaRole::Root) == root)
+                .map_or("", |c| c.common_name)
+        };
+        let mut cmd = format!(
+            "bars-certcheck ca export --env {} --with-root --out {out}",
+            env.as_str()
+        );
+        if !given.is_empty() {
+            cmd.push_str(&format!(" && cat {} >> {out}", given.join(" ")));
+        }
+        format!(
+            "Trust the {} G2 issuing sub-CA ({}) and its G2 root ({}), and nothing else: \
+             write them to a new file and point the server at it (settings below): `{cmd}`",
+            env_name(env),
+            name(false),
+            name(true)
+        )
+    } else {
+        format!(
+            "Trust only the CAs given with --ca: write them to a new file and point the server \
+             at it (settings below): `cat {} > {out}`",
+            given.join(" ")
+        )
+    }
+}
+
+/// `s` as one shell word, quoted when it needs it.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./+:@".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
     }
 }
 
@@ -181,7 +346,7 @@ fn classify_nhs(findings: &mut Vec<Finding>, i: usize, l: &str, ca: &NhsCa, env:
         findings.push(t::OTHER_ENV.finding(
             Some(i),
             format!(
-                "{l} is {}, a {} CA, on a Receiver for {}",
+                "{l} is {}, a CA of {}, on a Receiver for {}",
                 ca.common_name,
                 env_name(ca.env),
                 env_name(env)

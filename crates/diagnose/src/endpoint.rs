@@ -308,7 +308,14 @@ pub fn no_chain(error: ProbeError, decision: Option<EnvDecision>) -> NoChain {
 /// message then says which addresses it must allow.
 fn failure_message(e: &ProbeError, env: Option<Environment>) -> String {
     let mut message = e.to_string();
-    let firewall = matches!(e, ProbeError::Timeout { .. } | ProbeError::Refused { .. });
+    // Only when the TCP connection itself failed: a firewall that drops or rejects it.
+    let firewall = matches!(
+        e,
+        ProbeError::Timeout {
+            stage: bars_net::Stage::Connect,
+            ..
+        } | ProbeError::Refused { .. }
+    );
     if let Some(env) = env.filter(|e| e.is_nhs() && firewall) {
         let addrs: Vec<String> = env
             .proxy_source_addresses()
@@ -459,6 +466,26 @@ mod tests {
         assert!(m.contains("35.197.254.55 and 35.246.55.143"), "{m}");
         assert!(!failure_message(&e, Some(Environment::Public)).contains("proxy's addresses"));
         assert!(!failure_message(&e, None).contains("proxy's addresses"));
+        // Connected, then no answer or a reset: not the firewall.
+        for e in [
+            ProbeError::Timeout {
+                target: "h:443".into(),
+                stage: bars_net::Stage::Handshake,
+                after: Duration::from_secs(10),
+            },
+            ProbeError::Reset {
+                target: "h:443".into(),
+            },
+        ] {
+            let m = failure_message(&e, Some(Environment::Int));
+            assert!(!m.contains("firewall must allow"), "{m}");
+        }
+        let e = ProbeError::Timeout {
+            target: "h:443".into(),
+            stage: bars_net::Stage::Connect,
+            after: Duration::from_secs(10),
+        };
+        assert!(failure_message(&e, Some(Environment::Int)).contains("35.197.254.55"));
     }
 
     #[test]

@@ -150,7 +150,11 @@ pub fn private_key_in(
 
 /// Reads `path` (a regular file, or `-` for standard input) and parses everything in it.
 pub fn read_path(path: &Path, passwords: &dyn PasswordProvider, limits: &Limits) -> Parsed {
-    let name = path.display().to_string();
+    let name = if path == Path::new("-") {
+        "stdin".to_string()
+    } else {
+        path.display().to_string()
+    };
     match read_limited(path, limits) {
         Ok(bytes) => read_bytes(&name, &bytes, passwords, limits),
         Err(kind) => Parsed {

@@ -128,14 +128,11 @@ pub(crate) fn classify(r: Result<ProbeResult, ProbeError>) -> AuditOutcome {
     };
     match &r.post_handshake {
         Some(PostHandshake::Response(line)) => match http_status(line) {
-            // Refused at the HTTP level (nginx answers a missing or failed client
-            // certificate this way under `ssl_verify_client optional`).
-            Some(401 | 403 | 495 | 496) => AuditOutcome::Rejected(format!(
+            // Refused at the HTTP level: nginx answers a missing or failed client
+            // certificate with 400 ("No required SSL certificate was sent", "The SSL
+            // certificate error"; 495/496 in its logs) under `ssl_verify_client on`.
+            Some(400 | 401 | 403 | 495 | 496) => AuditOutcome::Rejected(format!(
                 "the TLS handshake completed but the server refused the request: {line:?}"
-            )),
-            Some(400) => AuditOutcome::Inconclusive(format!(
-                "the server answered {line:?}{asked}; it may be refusing the client \
-                 certificate at the HTTP level (as nginx does) or the request itself"
             )),
             _ => AuditOutcome::Accepted(format!("the server answered {line:?}{asked}")),
         },
@@ -198,10 +195,17 @@ mod tests {
             classify(answered("HTTP/1.1 403 Forbidden", true)),
             AuditOutcome::Rejected(_)
         ));
-        assert!(matches!(
-            classify(answered("HTTP/1.1 400 Bad Request", true)),
-            AuditOutcome::Inconclusive(_)
-        ));
+        for refusal in [
+            "HTTP/1.1 400 Bad Request (400 No required SSL certificate was sent)",
+            "HTTP/1.1 401 Unauthorized",
+            "HTTP/1.1 495 SSL Certificate Error",
+            "HTTP/1.1 496 SSL Certificate Required",
+        ] {
+            assert!(
+                matches!(classify(answered(refusal, true)), AuditOutcome::Rejected(_)),
+                "{refusal}"
+            );
+        }
         assert!(matches!(
             classify(answered("garbage", false)),
             AuditOutcome::Accepted(_)

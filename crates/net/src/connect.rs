@@ -127,6 +127,15 @@ impl Dial {
             Some(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
                 ProbeError::Refused { target }
             }
+            // Accepted, then reset before the connect call returned.
+            Some(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted
+                ) =>
+            {
+                ProbeError::Reset { target }
+            }
             Some(e) => ProbeError::Io {
                 target,
                 why: format!("cannot connect: {e}"),

@@ -77,6 +77,17 @@ pub enum ProbeError {
         /// BaRS translation.
         meaning: String,
     },
+    /// The server (or something in front of it) reset the TCP connection before sending
+    /// a single byte: ECONNRESET, or EPIPE on sending the ClientHello.
+    #[error(
+        "{target} accepted the TCP connection, then the server reset it before sending anything: \
+         something on that port (a firewall, load balancer or TLS terminator) dropped the TLS \
+         connection"
+    )]
+    Reset {
+        /// host:port
+        target: String,
+    },
     /// The server closed the connection during the handshake.
     #[error(
         "{target} closed the connection during the TLS handshake, before sending a certificate"
@@ -126,7 +137,7 @@ pub enum ProbeError {
 
 impl ProbeError {
     /// A stable one-word class of the failure: `dns`, `refused`, `timeout`, `not-tls`,
-    /// `alert`, `closed`, `proxy`, `config`, `old-protocol` or `io`.
+    /// `alert`, `reset`, `closed`, `proxy`, `config`, `old-protocol` or `io`.
     pub fn kind(&self) -> &'static str {
         match self {
             ProbeError::Dns { .. } => "dns",
@@ -134,6 +145,7 @@ impl ProbeError {
             ProbeError::Timeout { .. } => "timeout",
             ProbeError::NotTls { .. } => "not-tls",
             ProbeError::Alert { .. } => "alert",
+            ProbeError::Reset { .. } => "reset",
             ProbeError::ClosedMidHandshake { .. } => "closed",
             ProbeError::Proxy { .. } => "proxy",
             ProbeError::Config { .. } => "config",
@@ -179,21 +191,49 @@ pub fn version_name(v: ProtocolVersion) -> String {
     }
 }
 
-pub(crate) fn alert_meaning(alert: AlertDescription, sent_client_cert: bool) -> String {
+/// What the probe knew when an alert arrived, to explain it by what was seen only.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct AlertSeen<'a> {
+    /// A client certificate was presented.
+    pub(crate) sent_client_cert: bool,
+    /// The server sent a CertificateRequest.
+    pub(crate) cert_requested: bool,
+    /// The server's ServerHello arrived before the alert.
+    pub(crate) server_hello: bool,
+    /// The SNI name sent, if any.
+    pub(crate) sni: Option<&'a str>,
+}
+
+pub(crate) fn alert_meaning(alert: AlertDescription, seen: AlertSeen<'_>) -> String {
     use AlertDescription as A;
+    let sent = seen.sent_client_cert;
     match alert {
-        A::UnknownCA if sent_client_cert => {
+        A::UnknownCA if sent => {
             "the Receiver does not trust the issuer of the client certificate you presented".into()
         }
-        A::CertificateRequired | A::HandshakeFailure if !sent_client_cert => {
-            "the Receiver insists on a client certificate".into()
+        A::CertificateRequired if !sent => "the Receiver insists on a client certificate".into(),
+        A::HandshakeFailure if !sent && seen.cert_requested => {
+            "the Receiver asked for a client certificate and refuses a client without one".into()
         }
-        A::BadCertificate | A::CertificateUnknown | A::UnsupportedCertificate if sent_client_cert => {
+        A::BadCertificate | A::CertificateUnknown | A::UnsupportedCertificate if sent => {
             "the Receiver rejected the client certificate you presented".into()
         }
         A::ProtocolVersion => "no TLS version in common (the server may only offer TLS 1.0/1.1)".into(),
-        A::HandshakeFailure => {
+        A::HandshakeFailure if !seen.server_hello => {
+            let sni = match seen.sni {
+                Some(s) => format!("does not serve the SNI name sent ({s})"),
+                None => "needs an SNI name and none was sent (give --sni NAME)".into(),
+            };
+            format!(
+                "the server refused the ClientHello before answering it: it shares no protocol \
+                 version (TLS 1.2 or 1.3) or cipher suite with this client, or it {sni}"
+            )
+        }
+        A::HandshakeFailure if sent => {
             "no cipher suite or signature algorithm in common, or the client certificate was rejected".into()
+        }
+        A::HandshakeFailure => {
+            "no signature algorithm or key exchange group in common with this client".into()
         }
         A::UnrecognisedName => "the server does not know the SNI name sent".into(),
         other => format!("the server refused the handshake ({})", alert_name(other)),
@@ -245,12 +285,15 @@ pub(crate) fn plain_io(e: &io::Error) -> String {
     }
 }
 
+/// Classifies a handshake that ended before any certificate arrived. `reset`: sending
+/// the ClientHello failed with ECONNRESET or EPIPE.
 pub(crate) fn classify_early(
     tname: &str,
     e: &io::Error,
     alert: Option<AlertDescription>,
     first: &[u8],
-    sent_client_cert: bool,
+    seen: AlertSeen<'_>,
+    reset: bool,
 ) -> ProbeError {
     let target = tname.to_string();
     // A server that chose a version below TLS 1.2 (rustls refuses it), or that answered
@@ -273,28 +316,53 @@ pub(crate) fn classify_early(
         };
     }
     if let Some(description) = alert {
-        let meaning = alert_meaning(description, sent_client_cert);
+        let seen = AlertSeen {
+            server_hello: crate::hello::parse_server_hello(first).is_some(),
+            ..seen
+        };
         return ProbeError::Alert {
             target,
             description,
-            meaning,
+            meaning: alert_meaning(description, seen),
         };
+    }
+    // Nothing at all from the server, and the connection was reset (on sending the
+    // ClientHello, or on reading the answer).
+    let reset_kind = matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionReset
+            | io::ErrorKind::BrokenPipe
+            | io::ErrorKind::ConnectionAborted
+    );
+    if first.is_empty() && (reset || reset_kind) {
+        return ProbeError::Reset { target };
     }
     let looks_tls =
         first.first().is_some_and(|b| (0x14..=0x18).contains(b)) && first.get(1) == Some(&3);
-    match rustls_error(e) {
-        Some(rustls::Error::InvalidMessage(_)) if !looks_tls && !first.is_empty() => {
-            return ProbeError::NotTls {
-                target,
-                seen: describe_first_bytes(first),
-            }
-        }
-        _ => {}
-    }
     if !first.is_empty() && !looks_tls {
         return ProbeError::NotTls {
             target,
             seen: describe_first_bytes(first),
+        };
+    }
+    // Records with a TLS header whose contents are not TLS (a length past the limit, a
+    // message that does not decode), before any ServerHello.
+    let garbled = matches!(
+        rustls_error(e),
+        Some(
+            rustls::Error::InvalidMessage(_)
+                | rustls::Error::InappropriateMessage { .. }
+                | rustls::Error::InappropriateHandshakeMessage { .. }
+        )
+    );
+    if garbled && crate::hello::parse_server_hello(first).is_none() {
+        return ProbeError::NotTls {
+            target,
+            seen: format!(
+                "bytes that look like TLS records but do not decode as TLS (hex {}; {})",
+                hex_prefix(first, 16),
+                plain_io(e)
+            ),
         };
     }
     match e.kind() {

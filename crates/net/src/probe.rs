@@ -7,6 +7,7 @@
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,7 +21,7 @@ use tokio::time::Instant as TokioInstant;
 use crate::connect::Dial;
 use crate::failure::{
     alert_meaning, alert_name, classify_early, hex_prefix, is_cert_alert, plain_io, rustls_error,
-    ProbeError, Stage,
+    AlertSeen, ProbeError, Stage,
 };
 use crate::proxy::Proxies;
 use crate::record::{
@@ -337,9 +338,11 @@ pub async fn probe(target: &Target, opts: &ProbeOptions) -> Result<ProbeResult, 
     let (tcp, peer_addr) = dial.open(target, opts).await?;
 
     let first = Arc::new(Mutex::new(Vec::new()));
+    let reset = Arc::new(AtomicBool::new(false));
     let stream = RecordingStream {
         inner: tcp,
         first: first.clone(),
+        reset: reset.clone(),
     };
     let handshake =
         tokio::time::timeout_at(dial.deadline, connector.connect(server_name, stream)).await;
@@ -348,6 +351,7 @@ pub async fn probe(target: &Target, opts: &ProbeOptions) -> Result<ProbeResult, 
         peer_addr,
         sni: sni.clone(),
         first: first.lock().map(|f| f.clone()).unwrap_or_default(),
+        reset: reset.load(Ordering::Relaxed),
         started,
     };
     let mut tls = match handshake {
@@ -410,7 +414,15 @@ fn record_answer(result: &mut ProbeResult, post: PostHandshake, snap: &Recorded)
                 message: format!(
                     "the server rejected the connection after the handshake with the TLS alert {}: {}",
                     alert_name(a),
-                    alert_meaning(a, snap.client_cert_sent)
+                    alert_meaning(
+                        a,
+                        AlertSeen {
+                            sent_client_cert: snap.client_cert_sent,
+                            cert_requested: snap.client_auth_requested,
+                            server_hello: true,
+                            sni: result.sni.as_deref(),
+                        }
+                    )
                 ),
             });
         }
@@ -425,10 +437,22 @@ struct Seen<'a> {
     peer_addr: Option<SocketAddr>,
     sni: Option<String>,
     first: Vec<u8>,
+    /// Sending to the server failed with ECONNRESET or EPIPE.
+    reset: bool,
     started: Instant,
 }
 
 impl Seen<'_> {
+    /// What was seen of the handshake, for explaining an alert.
+    fn alert_seen(&self, snap: &Recorded) -> AlertSeen<'_> {
+        AlertSeen {
+            sent_client_cert: snap.client_cert_sent,
+            cert_requested: snap.client_auth_requested,
+            server_hello: crate::hello::parse_server_hello(&self.first).is_some(),
+            sni: self.sni.as_deref(),
+        }
+    }
+
     fn result(&self, snap: &Recorded) -> ProbeResult {
         let hello = crate::hello::parse_server_hello(&self.first);
         ProbeResult {
@@ -481,7 +505,8 @@ impl Seen<'_> {
                 e,
                 alert,
                 &self.first,
-                snap.client_cert_sent,
+                self.alert_seen(snap),
+                self.reset,
             ));
         }
         let mut r = self.result(snap);
@@ -489,7 +514,7 @@ impl Seen<'_> {
             Some(a) => format!(
                 "the server ended the handshake with the TLS alert {}: {}",
                 alert_name(a),
-                alert_meaning(a, snap.client_cert_sent)
+                alert_meaning(a, self.alert_seen(snap))
             ),
             None => format!(
                 "the handshake failed after the certificate arrived: {}",
@@ -541,16 +566,7 @@ where
     match outcome {
         Err(_) => PostHandshake::NoReply,
         Ok(Ok(bytes)) if bytes.is_empty() => PostHandshake::Closed,
-        Ok(Ok(bytes)) => {
-            let line = String::from_utf8_lossy(&bytes)
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .chars()
-                .take(120)
-                .collect();
-            PostHandshake::Response(line)
-        }
+        Ok(Ok(bytes)) => PostHandshake::Response(answer_line(&bytes)),
         Ok(Err(e)) => match rustls_error(&e) {
             Some(rustls::Error::AlertReceived(a)) => PostHandshake::Alert(*a),
             _ if matches!(
@@ -564,5 +580,44 @@ where
             }
             _ => PostHandshake::Error(plain_io(&e)),
         },
+    }
+}
+
+/// The first line of an answer, with the title of its HTML body when it has one (nginx
+/// says why it answered 400 only there: "400 No required SSL certificate was sent").
+fn answer_line(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut line: String = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(120)
+        .collect();
+    let title = text
+        .split_once("<title>")
+        .and_then(|(_, rest)| rest.split_once("</title>"))
+        .map(|(t, _)| t.trim())
+        .filter(|t| !t.is_empty() && !line.contains(*t));
+    if let Some(t) = title {
+        let t: String = t.chars().take(80).collect();
+        line.push_str(&format!(" ({t})"));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_line_carries_the_title_nginx_explains_itself_in() {
+        let nginx = b"HTTP/1.1 400 Bad Request\r\nServer: nginx\r\n\r\n<html>\r\n<head><title>400 No required SSL certificate was sent</title></head>";
+        assert_eq!(
+            answer_line(nginx),
+            "HTTP/1.1 400 Bad Request (400 No required SSL certificate was sent)"
+        );
+        assert_eq!(answer_line(b"HTTP/1.1 200 OK\r\n\r\nok"), "HTTP/1.1 200 OK");
+        assert_eq!(answer_line(b""), "");
     }
 }

@@ -6,6 +6,7 @@
 
 use std::io;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
@@ -190,10 +191,12 @@ impl ResolvesClientCert for RecordingResolver {
 ///
 /// A write that fails because the server already closed (broken pipe, reset) is reported as
 /// written: the server's reason (a TLS alert) is usually waiting in the receive queue, and
-/// the next read delivers it before the error, so rustls can report the alert.
+/// the next read delivers it before the error, so rustls can report the alert. The failure
+/// is noted in `reset` (the read after it may only see the end of the stream).
 pub(crate) struct RecordingStream {
     pub(crate) inner: TcpStream,
     pub(crate) first: Arc<Mutex<Vec<u8>>>,
+    pub(crate) reset: Arc<AtomicBool>,
 }
 
 /// Enough for a ServerHello with its extensions.
@@ -237,6 +240,7 @@ impl AsyncWrite for RecordingStream {
                         | io::ErrorKind::ConnectionAborted
                 ) =>
             {
+                this.reset.store(true, Ordering::Relaxed);
                 Poll::Ready(Ok(buf.len()))
             }
             other => other,

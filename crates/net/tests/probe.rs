@@ -250,6 +250,9 @@ fn peers_that_send_no_certificate_are_classified() {
         (Hostile::HttpReply, "not-tls"),
         (Hostile::SshBanner, "not-tls"),
         (Hostile::ImmediateClose, "closed"),
+        (Hostile::Reset, "reset"),
+        (Hostile::ResetAfterHello, "reset"),
+        (Hostile::TlsLookingGarbage, "not-tls"),
         (Hostile::Alert(40), "alert"),
         (Hostile::Alert(70), "old-protocol"),
         (Hostile::Tls10ServerHello, "old-protocol"),
@@ -278,6 +281,51 @@ fn peers_that_send_no_certificate_are_classified() {
     };
     let t = Target::parse(&format!("127.0.0.1:{port}")).unwrap();
     assert_eq!(probe(&t, &opts()).unwrap_err().kind(), "refused");
+}
+
+/// A reset is `reset` and a clean close is `closed` on every run, whatever the timing of
+/// the RST against the ClientHello; an alert 40 straight after the ClientHello is not
+/// blamed on a client certificate nobody asked for.
+#[test]
+fn resets_closes_and_early_alerts_are_named_the_same_on_every_run() {
+    use bars_testsupport::{spawn_hostile, Hostile};
+    for (kind, want, text) in [
+        (Hostile::Reset, "reset", "reset it before sending anything"),
+        (
+            Hostile::ResetAfterHello,
+            "reset",
+            "reset it before sending anything",
+        ),
+        (Hostile::ImmediateClose, "closed", "closed the connection"),
+        (
+            Hostile::TlsLookingGarbage,
+            "not-tls",
+            "look like TLS records",
+        ),
+        (Hostile::Alert(40), "alert", "no protocol version"),
+    ] {
+        let (addr, _h) = spawn_hostile(kind).unwrap();
+        for _ in 0..20 {
+            let e = probe(&local(addr), &opts()).unwrap_err();
+            assert_eq!(e.kind(), want, "{kind:?}: {e}");
+            let m = e.to_string();
+            assert!(m.contains(text), "{kind:?}: {m}");
+            assert!(!m.contains("os error"), "{kind:?}: {m}");
+            assert!(!m.contains("client certificate"), "{kind:?}: {m}");
+        }
+    }
+    // With a name to send, the early alert names it as one possible cause.
+    let (addr, _h) = spawn_hostile(Hostile::Alert(40)).unwrap();
+    let o = ProbeOptions {
+        connect: Some(addr.to_string()),
+        ..opts()
+    };
+    let e = probe(&Target::parse("bars-int-x.example.nhs.uk:443").unwrap(), &o).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("does not serve the SNI name sent (bars-int-x.example.nhs.uk)"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -201,8 +201,9 @@ impl fmt::Display for NameProblem {
                         format!("the ODS code {found:?} is not only letters and digits")
                     }
                     OdsProblem::Length(n) => format!(
-                        "the ODS code {found:?} is {n} characters long; ODS codes are 3 to 10 \
-                         letters and digits"
+                        "the ODS code {found:?} is {n} character{} long; ODS codes are 3 to 10 \
+                         letters and digits",
+                        if *n == 1 { "" } else { "s" }
                     ),
                     OdsProblem::SuffixNotAllowed => format!(
                         "{found:?} carries a setting suffix, which only provider-hosted PROD \

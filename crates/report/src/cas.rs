@@ -178,7 +178,7 @@ pub fn render(env: Option<Environment>, now: i64, json: bool, style: &Style) -> 
         };
         crate::json::to_string(&doc)
     } else {
-        list_text(&rows, note, style)
+        style.glyphs(&list_text(&rows, note, style)).into_owned()
     }
 }
 

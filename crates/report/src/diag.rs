@@ -103,7 +103,7 @@ pub struct AuditView {
 /// Why a probe received no certificate (the document's `error`).
 #[derive(Clone, Debug, Serialize)]
 pub struct ErrorView {
-    /// `dns`, `refused`, `timeout`, `not-tls`, `alert`, `closed`, `proxy`, `config`,
+    /// `dns`, `refused`, `timeout`, `not-tls`, `alert`, `reset`, `closed`, `proxy`, `config`,
     /// `old-protocol` or `io`.
     pub kind: &'static str,
     /// One plain sentence.
@@ -230,7 +230,9 @@ pub fn render_text(r: &Report<'_>, style: &Style) -> String {
         Verdict::Warn => style.warn("WARN"),
         _ => style.bad("FAIL"),
     };
-    let _ = writeln!(out, "{}  {}", style.heading(&r.target), verdict);
+    // A file given as `-` is standard input.
+    let target = if r.target == "-" { "stdin" } else { &r.target };
+    let _ = writeln!(out, "{}  {}", style.heading(target), verdict);
     let _ = writeln!(out, "Environment: {}", environment_name(r.environment));
     for n in &r.notes {
         let _ = writeln!(out, "{n}");
@@ -252,7 +254,7 @@ pub fn render_text(r: &Report<'_>, style: &Style) -> String {
             let _ = writeln!(
                 out,
                 "  {indent}{branch}{mark} [{idx}] {}  ({}, {}, {})",
-                s.subject,
+                crate::style::name_text(&s.subject),
                 role_name(c.role),
                 c.source,
                 crate::inspect::validity_phrase(s, r.now)
@@ -302,7 +304,7 @@ pub fn render_text(r: &Report<'_>, style: &Style) -> String {
             let _ = writeln!(
                 out,
                 "  [{i}] {}  ({}, {})",
-                c.summary.subject,
+                crate::style::name_text(&c.summary.subject),
                 role_name(c.role),
                 c.source
             );
@@ -370,7 +372,7 @@ pub fn render_text(r: &Report<'_>, style: &Style) -> String {
         if c.warnings == 1 { "" } else { "s" },
         c.infos
     );
-    out
+    style.glyphs(&out).into_owned()
 }
 
 /// The report as markdown to paste into a support ticket (no key material, ever: the

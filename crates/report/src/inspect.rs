@@ -112,7 +112,7 @@ impl<'s, W: io::Write> TextInspector<'s, W> {
 
     fn flush_buf(&mut self) {
         if self.error.is_none() {
-            if let Err(e) = self.out.write_all(self.buf.as_bytes()) {
+            if let Err(e) = self.out.write_all(self.style.glyphs(&self.buf).as_bytes()) {
                 self.error = Some(e);
             }
         }
@@ -125,7 +125,7 @@ impl<'s, W: io::Write> TextInspector<'s, W> {
             self.buf,
             "\n  {} {}  ({})",
             self.style.bold(&format!("[{}]", self.index)),
-            self.style.bold(&s.subject),
+            self.style.bold(crate::style::name_text(&s.subject)),
             crate::diag::role_name(role(s))
         );
         write_cert(&mut self.buf, s, self.now, self.style);
@@ -347,7 +347,12 @@ fn strings_field(out: &mut String, name: &str, values: &[String]) {
 }
 
 fn write_cert(out: &mut String, s: &CertSummary, now: i64, style: &Style) {
-    field(out, "Issuer", &s.issuer);
+    let issuer = if s.issuer.trim().is_empty() {
+        "(empty issuer)"
+    } else {
+        &s.issuer
+    };
+    field(out, "Issuer", issuer);
     field(out, "Serial", &s.serial);
     let phrase = validity_phrase(s, now);
     let phrase = if now > s.not_after_unix || now < s.not_before_unix {
@@ -502,7 +507,7 @@ fn write_tree(
             out,
             "    {indent}{branch}[{}] {}  {}",
             base + node,
-            cert.summary().subject,
+            crate::style::name_text(&cert.summary().subject),
             mark
         );
     }
@@ -514,7 +519,7 @@ fn write_csr(out: &mut String, csr: &Csr, style: &Style) {
         out,
         "\n  {} {}",
         style.bold("Certificate signing request"),
-        style.bold(&s.subject)
+        style.bold(crate::style::name_text(&s.subject))
     );
     let attrs: Vec<String> = s
         .subject_attributes

@@ -23,12 +23,21 @@ pub fn render_text(
         );
         for &i in &g.certificates {
             if let Some((c, s)) = m.certificates.get(i) {
-                let _ = writeln!(out, "  certificate  {}  ({s})", c.summary().subject);
+                let _ = writeln!(
+                    out,
+                    "  certificate  {}  ({s})",
+                    crate::style::name_text(&c.summary().subject)
+                );
             }
         }
         for &i in &g.csrs {
             if let Some(c) = m.csrs.get(i) {
-                let _ = writeln!(out, "  CSR          {}  ({})", c.subject, c.source);
+                let _ = writeln!(
+                    out,
+                    "  CSR          {}  ({})",
+                    crate::style::name_text(&c.subject),
+                    c.source
+                );
             }
         }
         for &i in &g.keys {
@@ -68,5 +77,5 @@ pub fn render_text(
         let _ = writeln!(out, "      {}", f.detail);
         let _ = writeln!(out, "      fix: {}", f.fix);
     }
-    out
+    style.glyphs(&out).into_owned()
 }

@@ -259,7 +259,7 @@ pub fn render_text(rows: &[Row], t: &Totals, info: &RunInfo, style: &Style) -> S
     }
     out.push('\n');
     out.push_str(&summary_text(rows, t, info));
-    out
+    style.glyphs(&out).into_owned()
 }
 
 /// The totals under the table.

@@ -4,13 +4,24 @@
 
 use bars_nhs::Environment;
 
-/// The settings that make a server verify client certificates against this file and
-/// accept only certificates issued by the environment's sub-CA.
-pub fn server_settings(file: &str, env: Environment, issuer: Option<&str>) -> Vec<String> {
+/// The settings that make a server verify client certificates against `file` and accept
+/// only certificates issued by the environment's sub-CA. `fixed`: `file` is the new file
+/// the findings' fix writes (the linted one must not be used as it is).
+pub fn server_settings(
+    file: &str,
+    env: Environment,
+    issuer: Option<&str>,
+    fixed: bool,
+) -> Vec<String> {
     let issuer = issuer.unwrap_or("<the issuing sub-CA's DN>");
     let e = env.as_str().to_uppercase();
+    let which = if fixed {
+        format!(" for {file}, once the fix above has written it")
+    } else {
+        String::new()
+    };
     let lines = format!(
-        "Server settings (client verification pinned to {issuer}):
+        "Server settings{which} (client verification pinned to {issuer}):
 
   nginx:
     ssl_verify_client      on;

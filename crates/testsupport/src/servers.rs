@@ -28,9 +28,17 @@ pub enum Hostile {
     HttpReply,
     /// Send an SSH banner.
     SshBanner,
-    /// Close immediately after accepting.
+    /// Read the ClientHello, then close the connection cleanly (FIN) without answering.
     ImmediateClose,
-    /// Send a fatal TLS alert record with this description code (e.g. 40 handshake_failure).
+    /// Reset the connection (SO_LINGER 0, so an RST) as soon as it is accepted.
+    Reset,
+    /// Read the ClientHello, then reset the connection (an RST).
+    ResetAfterHello,
+    /// Answer the ClientHello with bytes that look like TLS records (handshake type,
+    /// version 3.3) but whose length is past what TLS allows.
+    TlsLookingGarbage,
+    /// Read the ClientHello, then send a fatal TLS alert record with this description code
+    /// (e.g. 40 handshake_failure).
     Alert(u8),
     /// Answer the ClientHello with a ServerHello choosing TLS 1.0 (a server that only
     /// speaks TLS 1.0 and ignores the client's supported_versions).
@@ -257,7 +265,31 @@ async fn serve_hostile(kind: Hostile, mut tcp: tokio::net::TcpStream) {
             linger(&mut tcp).await;
         }
         Hostile::ImmediateClose => {
-            drop(tcp);
+            read_hello(&mut tcp).await;
+            let _ = tcp.shutdown().await;
+            // Read until the client closes too, so that nothing unread turns the close
+            // into a reset.
+            let mut buf = [0u8; 1024];
+            let _ = tokio::time::timeout(Duration::from_secs(5), async {
+                while let Ok(n) = tcp.read(&mut buf).await {
+                    if n == 0 {
+                        break;
+                    }
+                }
+            })
+            .await;
+        }
+        Hostile::Reset => reset(tcp),
+        Hostile::ResetAfterHello => {
+            read_hello(&mut tcp).await;
+            reset(tcp);
+        }
+        Hostile::TlsLookingGarbage => {
+            read_hello(&mut tcp).await;
+            let mut junk = vec![0x16, 0x03, 0x03, 0xff, 0xf0];
+            junk.extend((0..64u8).map(|i| i.wrapping_mul(37)));
+            let _ = tcp.write_all(&junk).await;
+            linger(&mut tcp).await;
         }
         Hostile::Tls10ServerHello => {
             let mut buf = [0u8; 2048];
@@ -266,6 +298,7 @@ async fn serve_hostile(kind: Hostile, mut tcp: tokio::net::TcpStream) {
             linger(&mut tcp).await;
         }
         Hostile::Alert(code) => {
+            read_hello(&mut tcp).await;
             // TLS record: alert (21), version 3.3, length 2, level fatal (2), description.
             let _ = tcp.write_all(&[21, 3, 3, 0, 2, 2, code]).await;
             linger(&mut tcp).await;
@@ -286,6 +319,18 @@ fn tls10_server_hello() -> Vec<u8> {
     let mut rec = vec![22, 3, 1, 0, rlen];
     rec.extend_from_slice(&hs);
     rec
+}
+
+/// Reads what the client sends first (its ClientHello), for up to 5 s.
+async fn read_hello(tcp: &mut tokio::net::TcpStream) {
+    let mut buf = [0u8; 4096];
+    let _ = tokio::time::timeout(Duration::from_secs(5), tcp.read(&mut buf)).await;
+}
+
+/// Closes with an RST: SO_LINGER 0, then drop.
+fn reset(tcp: tokio::net::TcpStream) {
+    let _ = tcp.set_zero_linger();
+    drop(tcp);
 }
 
 async fn linger(tcp: &mut tokio::net::TcpStream) {

@@ -96,7 +96,7 @@ pub(super) fn csr_checks(cx: &mut Ctx<'_>, env: Option<Environment>, leaves: &[u
                     super::names::name_rules(cx, None, &format!("{what} names {cn}"), cn, rule_env);
                     if let (Some(ce), Some(want)) = (cn_env, e) {
                         if ce != want {
-                            cx.add(&name::FQDN_FORMAT, None, format!("{what} names {cn}, a {} name, but the environment is {}; expected {}", ce.as_str().to_uppercase(), want.as_str().to_uppercase(), bars_nhs::expected_shape(want)));
+                            cx.add(&name::FQDN_FORMAT, None, format!("{what} names {cn}, {} {} name, but the environment is {}; expected {}", super::leaf::article(ce.as_str()), ce.as_str().to_uppercase(), want.as_str().to_uppercase(), bars_nhs::expected_shape(want)));
                         }
                     }
                 }

@@ -107,7 +107,9 @@ fn lint(args: TrustLintArgs) -> anyhow::Result<Exit> {
     let fail_on = args.fail_on.severity();
     let notes = match args.format {
         ReportFormat::Text | ReportFormat::Markdown => {
-            bars_report::trust::server_settings(&name, env, lint.pin_issuer.as_deref())
+            let file = lint.fixed_file.as_deref().unwrap_or(&name);
+            let fixed = lint.fixed_file.is_some();
+            bars_report::trust::server_settings(file, env, lint.pin_issuer.as_deref(), fixed)
         }
         _ => Vec::new(),
     };
