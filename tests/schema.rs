@@ -49,3 +49,182 @@ fn the_schema_rejects_a_wrong_document() {
     });
     assert!(!validator.is_valid(&bad));
 }
+
+// ---------------------------------------------------------------------------------------
+// Every command, every format it offers, on real inputs: each run ends as the table says,
+// prints something, and each JSON document (SARIF included) parses; every bars-certcheck
+// document validates against the schema.
+
+const FQDN: &str = "BaRS-INT-X26.Supplier.thirdparty.nhs.uk";
+const AT: &str = "2027-01-01T00:00:00Z";
+
+/// One row: the command's words, its other arguments, and the exit codes it may end with.
+struct Row {
+    command: &'static [&'static str],
+    args: Vec<String>,
+    codes: &'static [i32],
+}
+
+fn row(command: &'static [&'static str], args: &[&str], codes: &'static [i32]) -> Row {
+    Row {
+        command,
+        args: args.iter().map(|a| a.to_string()).collect(),
+        codes,
+    }
+}
+
+fn path(rel: &str) -> String {
+    fixture(rel).display().to_string()
+}
+
+/// The values `command --help` lists for `--format` (so a format added to a command is
+/// run here without touching the table).
+fn formats_offered(command: &[&str]) -> Vec<String> {
+    let mut args: Vec<&str> = command.to_vec();
+    args.push("--help");
+    let help = run(&args);
+    help.code(0);
+    let mut block = String::new();
+    let mut inside = false;
+    for line in help.stdout.lines() {
+        let t = line.trim_start();
+        if t.starts_with("--format ") {
+            inside = true;
+        } else if inside && t.starts_with('-') {
+            break;
+        }
+        if inside {
+            block.push(' ');
+            block.push_str(t);
+        }
+    }
+    let block = block.split_whitespace().collect::<Vec<_>>().join(" ");
+    let values = block
+        .split_once("[possible values: ")
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .map(|(v, _)| v)
+        .unwrap_or_else(|| panic!("no --format values in the help of {command:?}:\n{help}"));
+    values.split(", ").map(str::to_string).collect()
+}
+
+/// A TLS receiver on 127.0.0.1 serving the int-good chain, asking for a client certificate.
+fn receiver() -> (std::net::SocketAddr, bars_testsupport::ServerHandle) {
+    use bars_testsupport::{spawn_tls, ClientAuthMode, ClientCas, TlsServerSpec};
+    let ders = |rel: &str| {
+        let text = std::fs::read_to_string(fixture(rel)).unwrap();
+        let mut out = Vec::new();
+        let mut body: Option<String> = None;
+        for line in text.lines() {
+            if line.starts_with("-----BEGIN") {
+                body = Some(String::new());
+            } else if line.starts_with("-----END") {
+                out.push(crate::util::base64_decode(&body.take().unwrap()));
+            } else if let Some(b) = body.as_mut() {
+                b.push_str(line.trim());
+            }
+        }
+        out
+    };
+    let spec = TlsServerSpec::new(
+        ders("pki/int-good/chain.pem"),
+        ders("pki/int-good/leaf.key").remove(0),
+        ClientAuthMode::Optional(ClientCas {
+            roots: ders("pki/int/root.pem"),
+            advertise: None,
+        }),
+    );
+    spawn_tls(&spec).unwrap()
+}
+
+#[test]
+fn every_command_prints_every_format_it_offers_and_its_json_validates() {
+    let (addr, _server) = receiver();
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("endpoints.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "name,host,port,sni\ngood,{},{},{FQDN}\n",
+            addr.ip(),
+            addr.port()
+        ),
+    )
+    .unwrap();
+    let list = list.display().to_string();
+    let addr = addr.to_string();
+    let ca = format!("int:{}", path("pki/int/root.pem"));
+    let (chain, leaf, key, csr) = (
+        path("pki/int-good/chain.pem"),
+        path("pki/int-good/leaf.pem"),
+        path("pki/int-good/leaf.key"),
+        path("pki/int-good/request.csr"),
+    );
+    let locked = path("pki/encodings/leaf.enc-pkcs8.key");
+    let online = ["--at", AT, "--ca", &ca, "--timeout", "5"];
+    let table = [
+        row(&["inspect"], &[&chain, &csr, &key, &locked], &[0]),
+        row(
+            &["check"],
+            &[&chain, &csr, "--key", &key, "--at", AT, "--ca", &ca],
+            &[0, 1],
+        ),
+        row(
+            &["check"],
+            &[&path("pki/chain-incomplete/leaf.pem"), "--at", AT],
+            &[1],
+        ),
+        row(
+            &["probe"],
+            &[&[&addr[..], "--sni", FQDN][..], &online].concat(),
+            &[0, 1],
+        ),
+        row(&["scan"], &[&[&list[..]][..], &online].concat(), &[0, 1]),
+        row(&["match"], &[&leaf, &csr, &key, &locked], &[0, 1]),
+        row(&["explain"], &[], &[0]),
+        row(&["explain"], &["chain.incomplete"], &[0]),
+        row(
+            &["trust", "lint"],
+            &[
+                &path("nhs-pki/int/nhs-int-authentication-g2.pem"),
+                "--env",
+                "int",
+            ],
+            &[0, 1],
+        ),
+        row(&["ca", "list"], &[], &[0]),
+    ];
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    for r in &table {
+        for format in formats_offered(r.command) {
+            let mut args: Vec<String> = r.command.iter().map(|w| w.to_string()).collect();
+            args.extend(r.args.iter().cloned());
+            args.extend(["--format".to_string(), format.clone()]);
+            let out = run(&args);
+            runs += 1;
+            if !r.codes.contains(&out.code) || out.stdout.trim().is_empty() {
+                failures.push(format!("unexpected exit or empty output: {out}"));
+                continue;
+            }
+            if format == "json" || format == "sarif" {
+                let doc: serde_json::Value = match serde_json::from_str(&out.stdout) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        failures.push(format!("not JSON ({e}): {out}"));
+                        continue;
+                    }
+                };
+                if format == "json" {
+                    if let Err(e) = std::panic::catch_unwind(|| assert_valid(&doc)) {
+                        let msg = e.downcast_ref::<String>().cloned().unwrap_or_default();
+                        failures.push(format!("{}: {msg}", args.join(" ")));
+                    }
+                } else if doc["version"] != "2.1.0" || !doc["runs"].is_array() {
+                    failures.push(format!("not a SARIF 2.1.0 log: {out}"));
+                }
+            }
+        }
+    }
+    assert!(runs >= 25, "only {runs} runs");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
