@@ -107,8 +107,9 @@ fn formats_offered(command: &[&str]) -> Vec<String> {
     values.split(", ").map(str::to_string).collect()
 }
 
-/// A TLS receiver on 127.0.0.1 serving the int-good chain, asking for a client certificate.
-fn receiver() -> (std::net::SocketAddr, bars_testsupport::ServerHandle) {
+/// A TLS receiver on 127.0.0.1 serving `chain` (with `key`), asking for a client
+/// certificate; both under fixtures/.
+fn receiver(chain: &str, key: &str) -> (std::net::SocketAddr, bars_testsupport::ServerHandle) {
     use bars_testsupport::{spawn_tls, ClientAuthMode, ClientCas, TlsServerSpec};
     let ders = |rel: &str| {
         let text = std::fs::read_to_string(fixture(rel)).unwrap();
@@ -126,8 +127,8 @@ fn receiver() -> (std::net::SocketAddr, bars_testsupport::ServerHandle) {
         out
     };
     let spec = TlsServerSpec::new(
-        ders("pki/int-good/chain.pem"),
-        ders("pki/int-good/leaf.key").remove(0),
+        ders(chain),
+        ders(key).remove(0),
         ClientAuthMode::Optional(ClientCas {
             roots: ders("pki/int/root.pem"),
             advertise: None,
@@ -138,7 +139,7 @@ fn receiver() -> (std::net::SocketAddr, bars_testsupport::ServerHandle) {
 
 #[test]
 fn every_command_prints_every_format_it_offers_and_its_json_validates() {
-    let (addr, _server) = receiver();
+    let (addr, _server) = receiver("pki/int-good/chain.pem", "pki/int-good/leaf.key");
     let dir = tempfile::tempdir().unwrap();
     let list = dir.path().join("endpoints.csv");
     std::fs::write(
@@ -227,4 +228,87 @@ fn every_command_prints_every_format_it_offers_and_its_json_validates() {
     }
     assert!(runs >= 25, "only {runs} runs");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+// ---------------------------------------------------------------------------------------
+// Markdown that a CommonMark renderer shows as written.
+
+/// The visible text of `markdown` as rendered by markdown-it-py (CommonMark with GitHub
+/// tables), tags stripped and entities decoded; None when the renderer is not installed
+/// (CI installs it and sets BARS_TEST_COMMONMARK, so there it must run).
+fn rendered_text(markdown: &str) -> Option<String> {
+    use std::io::Write;
+    const SCRIPT: &str = "import sys, re, html, markdown_it\n\
+        out = markdown_it.MarkdownIt('commonmark').enable('table').render(sys.stdin.read())\n\
+        sys.stdout.write(html.unescape(re.sub(r'<[^>]*>', '', out)))\n";
+    let child = std::process::Command::new("python3")
+        .args(["-c", SCRIPT])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    let out = child.ok().and_then(|mut c| {
+        c.stdin.take()?.write_all(markdown.as_bytes()).ok()?;
+        c.wait_with_output().ok()
+    });
+    match out {
+        Some(o) if o.status.success() => Some(String::from_utf8(o.stdout).unwrap()),
+        _ if std::env::var_os("BARS_TEST_COMMONMARK").is_some() => {
+            panic!("BARS_TEST_COMMONMARK is set but python3 markdown-it-py does not run")
+        }
+        _ => {
+            eprintln!("SKIPPED: no CommonMark renderer (python3 -m pip install markdown-it-py)");
+            None
+        }
+    }
+}
+
+/// The markdown report of `args`, and its findings from the JSON of the same run.
+fn markdown_and_findings(args: &[&str]) -> (String, Vec<serde_json::Value>) {
+    let with = |format: &str| {
+        let mut a = args.to_vec();
+        a.extend(["--format", format]);
+        run(&a)
+    };
+    let md = with("markdown");
+    assert!(md.code == 0 || md.code == 1, "{md}");
+    let doc = with("json").json();
+    (md.stdout, doc["findings"].as_array().unwrap().clone())
+}
+
+#[test]
+fn markdown_reports_render_finding_text_as_written() {
+    let chain = "pki/name-fqdn-format/chain.pem";
+    let (addr, _server) = receiver(chain, "pki/keys/name-fqdn-format.pem");
+    let addr = addr.to_string();
+    let path = path(chain);
+    let runs = [
+        vec!["check", &path, "--env", "int", "--at", AT],
+        vec!["probe", &addr, "--env", "int", "--at", AT, "--timeout", "5"],
+    ];
+    for args in runs {
+        let (md, findings) = markdown_and_findings(&args);
+        // The placeholders are escaped, not left as raw tags (outside code spans).
+        assert!(md.contains("\\<ODS code\\>"), "{md}");
+        let outside_code: String = md.split('`').step_by(2).collect();
+        for raw in ["<ODS code>", "<Supplier name>", "<setting>"] {
+            assert!(!outside_code.contains(raw), "raw {raw} in:\n{md}");
+        }
+        let Some(text) = rendered_text(&md) else {
+            continue;
+        };
+        let plain = |s: &str| s.replace('`', "");
+        let text = plain(&text);
+        assert!(text.contains("BaRS-INT-<ODS code>.<Supplier name>.thirdparty.nhs.uk"));
+        for f in &findings {
+            for field in ["title", "detail", "fix"] {
+                let want = plain(f[field].as_str().unwrap());
+                assert!(
+                    text.contains(&want),
+                    "{args:?}: the {field} of {} does not render as written:\n{want}\n--- rendered:\n{text}",
+                    f["id"]
+                );
+            }
+        }
+    }
 }
