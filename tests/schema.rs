@@ -312,3 +312,53 @@ fn markdown_reports_render_finding_text_as_written() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// SARIF: each result where its certificate is.
+
+#[test]
+fn sarif_locates_embedded_ca_findings_by_name_and_keeps_the_fix_apart() {
+    let leaf = path("nhs-pki/leaves/int-api-service-nhs-uk-ptl.pem");
+    // In 2037 the leaf and the embedded NHS INT Level 1C have both expired.
+    let args = ["check", &leaf, "--at", "2037-01-01T00:00:00Z", "--format"];
+    let json = run(&[&args[..], &["json"]].concat()).json();
+    let sarif = run(&[&args[..], &["sarif"]].concat());
+    sarif.code(1);
+    let log = sarif.json();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(results.len(), findings.len(), "{sarif}");
+    let mut embedded = 0;
+    for (res, f) in results.iter().zip(findings) {
+        assert_eq!(res["ruleId"], f["id"]);
+        let (title, detail, fix) = (&f["title"], &f["detail"], &f["fix"]);
+        let want = format!(
+            "{}: {}\n\nFix: {}",
+            title.as_str().unwrap(),
+            detail.as_str().unwrap(),
+            fix.as_str().unwrap()
+        );
+        assert_eq!(res["message"]["text"], want.as_str());
+        let cert = &json["certificates"][f["certificate"].as_u64().unwrap() as usize];
+        let location = &res["locations"][0];
+        if cert["source"] == "embedded" {
+            embedded += 1;
+            assert!(location.get("physicalLocation").is_none(), "{location}");
+            let logical = &location["logicalLocations"][0];
+            assert_eq!(logical["name"], cert["subject"], "{location}");
+            assert_eq!(logical["kind"], "resource");
+        } else {
+            assert_eq!(cert["source"], format!("file:{leaf}").as_str());
+            assert_eq!(
+                location["physicalLocation"]["artifactLocation"]["uri"],
+                leaf.as_str()
+            );
+        }
+    }
+    assert!(embedded >= 2, "no finding about an embedded CA:\n{sarif}");
+    let rule = &log["runs"][0]["tool"]["driver"]["rules"][0];
+    assert!(rule["help"]["text"]
+        .as_str()
+        .unwrap()
+        .contains(".\n\nFix: "));
+}
