@@ -17,6 +17,7 @@ mod demo;
 mod inspect;
 mod install;
 mod keystore;
+mod man;
 mod matching;
 mod nginx;
 mod onboard;

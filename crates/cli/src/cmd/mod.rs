@@ -40,7 +40,11 @@ pub fn run(cli: Cli, rt: &Runtime) -> anyhow::Result<Exit> {
             let mut cmd = Cli::command();
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut cmd, "bars-certcheck", &mut buf);
-            crate::output::print(&String::from_utf8_lossy(&buf))?;
+            // clap_complete 4.6 names bash's case arms `bars__subcmd__certcheck…` but
+            // sets `cmd` to `bars__certcheck…`: make them agree, or only names complete.
+            let script =
+                String::from_utf8_lossy(&buf).replace("bars__subcmd__certcheck", "bars__certcheck");
+            crate::output::print(&script)?;
             Ok(Exit::Ok)
         }
     }
