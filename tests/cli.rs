@@ -14,6 +14,7 @@ mod bounds;
 mod check;
 mod conformance;
 mod demo;
+mod help;
 mod inspect;
 mod install;
 mod keystore;
