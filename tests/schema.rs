@@ -88,9 +88,10 @@ fn formats_offered(command: &[&str]) -> Vec<String> {
     let mut inside = false;
     for line in help.stdout.lines() {
         let t = line.trim_start();
+        let option = t.starts_with("--") || t.starts_with('-') && t.get(2..3) == Some(",");
         if t.starts_with("--format ") {
             inside = true;
-        } else if inside && t.starts_with('-') {
+        } else if inside && option {
             break;
         }
         if inside {
@@ -99,12 +100,21 @@ fn formats_offered(command: &[&str]) -> Vec<String> {
         }
     }
     let block = block.split_whitespace().collect::<Vec<_>>().join(" ");
-    let values = block
-        .split_once("[possible values: ")
-        .and_then(|(_, rest)| rest.split_once(']'))
-        .map(|(v, _)| v)
+    // Short help: `[possible values: a, b]`; long help (values with their own help): a
+    // `Possible values:` list of `- a: …` lines.
+    if let Some((_, rest)) = block.split_once("[possible values: ") {
+        let values = rest.split_once(']').map_or(rest, |(v, _)| v);
+        return values.split(", ").map(str::to_string).collect();
+    }
+    let list = block
+        .split_once("Possible values:")
+        .map(|(_, l)| l)
         .unwrap_or_else(|| panic!("no --format values in the help of {command:?}:\n{help}"));
-    values.split(", ").map(str::to_string).collect()
+    list.split(" - ")
+        .filter_map(|item| item.trim().split([':', ' ']).next())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// A TLS receiver on 127.0.0.1 serving `chain` (with `key`), asking for a client
