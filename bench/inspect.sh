@@ -45,8 +45,8 @@ measure() {
 
 # Larger bundles pass the default 16 MiB input limit.
 size=(--max-input-size "$(( $(wc -c < "$work/bundle.pem") + 1 ))")
-read -r t_text m_text < <(measure "$bin" "${size[@]}" inspect --color never "$work/bundle.pem")
-read -r t_json m_json < <(measure "$bin" "${size[@]}" inspect --format json "$work/bundle.pem")
+read -r t_text m_text < <(measure "$bin" inspect "${size[@]}" --color never "$work/bundle.pem")
+read -r t_json m_json < <(measure "$bin" inspect "${size[@]}" --format json "$work/bundle.pem")
 read -r t_ossl m_ossl < <(measure openssl storeutl -noout -text -certs "$work/bundle.pem")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b<=0) b=0.005; printf "%.1f", a/b }'; }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the bars-certcheck .deb: the release binary, its man page and bash/zsh/fish
+# Builds the bars-certcheck .deb: the release binary, its man pages (bars-certcheck(1)
+# and one per command, bars-certcheck-check(1), …) and bash/zsh/fish
 # completions (generated from the binary itself, so they always match its --help), packed
 # by cargo-deb from [package.metadata.deb] in crates/cli/Cargo.toml.
 #
@@ -23,12 +24,13 @@ assets="$target_dir/release/deb-assets"
 rm -rf "$assets"
 mkdir -p "$assets"
 
-"$bin" man > "$assets/bars-certcheck.1"
-gzip -9n -f "$assets/bars-certcheck.1"
+mkdir -p "$assets/man"
+"$bin" man --out-dir "$assets/man" >/dev/null
+gzip -9n -f "$assets"/man/*.1
 "$bin" completions bash > "$assets/bars-certcheck.bash"
 "$bin" completions zsh > "$assets/_bars-certcheck"
 "$bin" completions fish > "$assets/bars-certcheck.fish"
-for f in bars-certcheck.1.gz bars-certcheck.bash _bars-certcheck bars-certcheck.fish; do
+for f in man/bars-certcheck.1.gz man/bars-certcheck-check.1.gz bars-certcheck.bash _bars-certcheck bars-certcheck.fish; do
   [ -s "$assets/$f" ] || { echo "generated $f is empty" >&2; exit 1; }
 done
 

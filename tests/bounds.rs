@@ -37,9 +37,9 @@ fn a_file_over_the_limit_is_refused_before_it_is_read() {
     let small = dir.path().join("small.pem");
     std::fs::write(&small, vec![b'A'; 4096]).unwrap();
     let r = quick(&args(&[
+        "inspect",
         "--max-input-size",
         "1K",
-        "inspect",
         &small.display().to_string(),
     ]));
     r.code(2);

@@ -1,5 +1,5 @@
-//! What an installed tool offers: shell completions and a manual page from the same
-//! definitions as --help.
+//! What an installed tool offers: shell completions and help from the same definitions
+//! (the manual pages: tests/man.rs).
 
 use crate::util::run;
 
@@ -18,40 +18,6 @@ fn completions_for_every_shell_list_every_command() {
     }
     let r = run(&["completions", "tcsh"]);
     r.code(2);
-}
-
-#[test]
-fn the_man_page_documents_every_command_and_the_exit_status() {
-    let r = run(&["man"]);
-    r.code(0);
-    assert!(
-        r.stdout.starts_with(".ie") || r.stdout.contains(".TH bars-certcheck"),
-        "{r}"
-    );
-    for c in [
-        "INSPECT",
-        "CHECK",
-        "PROBE",
-        "SCAN",
-        "CSR NEW",
-        "PFX BUILD",
-        "CA LIST",
-        "CA FETCH",
-        "TRUST LINT",
-        "MATCH",
-        "EXPLAIN",
-        "DEMO",
-    ] {
-        assert!(
-            r.stdout.contains(&format!(".SH \"BARS-CERTCHECK {c}\"")),
-            "{c} missing"
-        );
-    }
-    assert!(r.stdout.contains(".SH \"EXIT STATUS\""));
-    assert!(
-        r.stdout.contains("\\-\\-password\\-env"),
-        "options are documented"
-    );
 }
 
 #[test]

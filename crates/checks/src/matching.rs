@@ -29,8 +29,14 @@ pub struct CsrEntry {
     pub source: String,
     /// Its subject.
     pub subject: String,
+    /// Its public key's algorithm and size.
+    pub key: bars_model::PublicKeySummary,
     /// SHA-256 of its public key.
     pub public_key_sha256: String,
+    /// Its signature algorithm.
+    pub signature_algorithm: String,
+    /// Its self-signature verifies.
+    pub signature_valid: bool,
 }
 
 /// A private key as listed by `match` (never its secret).
@@ -38,8 +44,29 @@ pub struct CsrEntry {
 pub struct KeyEntry {
     /// Where it came from (`file:…`, or the PFX holding it).
     pub source: String,
+    /// Container format (`PKCS#8`, `encrypted PKCS#8`, …).
+    pub format: String,
+    /// Stored encrypted.
+    pub encrypted: bool,
+    /// Algorithm and size, when the key could be decoded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<bars_model::PublicKeySummary>,
     /// SHA-256 of its public key, when it could be decoded (not for a still-encrypted key).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_key_sha256: Option<String>,
+}
+
+impl KeyEntry {
+    /// The entry for a key read from `source`.
+    fn new(source: String, s: &bars_model::KeySummary) -> Self {
+        KeyEntry {
+            source,
+            format: s.format.clone(),
+            encrypted: s.encrypted,
+            key: s.key.clone(),
+            public_key_sha256: s.public_key_sha256.clone(),
+        }
+    }
 }
 
 /// The result of matching.
@@ -136,22 +163,23 @@ fn entries(input: &CheckInput) -> (Vec<CsrEntry>, Vec<KeyEntry>) {
         .map(|(c, s)| CsrEntry {
             source: s.to_string(),
             subject: c.summary.subject.clone(),
+            key: c.summary.key.clone(),
             public_key_sha256: c.summary.public_key_sha256.clone(),
+            signature_algorithm: c.summary.signature_algorithm.clone(),
+            signature_valid: c.summary.signature_valid,
         })
         .collect();
     let mut keys: Vec<KeyEntry> = input
         .keys
         .iter()
-        .map(|(k, s)| KeyEntry {
-            source: s.to_string(),
-            public_key_sha256: k.summary.public_key_sha256.clone(),
-        })
+        .map(|(k, s)| KeyEntry::new(s.to_string(), &k.summary))
         .collect();
     for (p, s) in &input.pfx {
-        keys.extend(p.keys.iter().map(|k| KeyEntry {
-            source: format!("{s} (in the PFX)"),
-            public_key_sha256: k.summary.public_key_sha256.clone(),
-        }));
+        keys.extend(
+            p.keys
+                .iter()
+                .map(|k| KeyEntry::new(format!("{s} (in the PFX)"), &k.summary)),
+        );
     }
     (csrs, keys)
 }

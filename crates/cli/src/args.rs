@@ -21,11 +21,6 @@ Exit codes:
 #[command(name = "bars-certcheck", version, propagate_version = true)]
 #[command(after_help = EXIT_CODES)]
 pub struct Cli {
-    /// Largest input file accepted, in bytes or with a K/KiB, M/MiB suffix; larger files
-    /// are refused before they are read.
-    #[arg(long, global = true, value_name = "SIZE", default_value = "16MiB", value_parser = parse_size)]
-    pub max_input_size: u64,
-
     #[command(subcommand)]
     pub command: Command,
 }
@@ -42,6 +37,7 @@ Examples:
 
 Exit codes: 0 every input was read; 2 an input could not be read (the others are
 still shown).")]
+    #[command(arg = input_size_arg())]
     Inspect(InspectArgs),
 
     /// CI gate over files: run every applicable check on certificates, chains, CSRs, keys
@@ -56,6 +52,7 @@ Examples:
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 an input could
 not be read (the others are still checked) or a usage error.")]
+    #[command(arg = input_size_arg())]
     Check(crate::cmd::check::CheckArgs),
 
     /// Fetch and diagnose a live endpoint (like `openssl s_client -showcerts`), TLS mutual
@@ -73,6 +70,7 @@ Examples:
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (a chain received
 before a failed handshake is still diagnosed); 2 usage error; 3 no certificate was
 received (DNS, refused, timeout, not TLS, alert).")]
+    #[command(arg = input_size_arg())]
     Probe(crate::cmd::probe::ProbeArgs),
 
     /// Probe many endpoints concurrently: an expiry and health overview.
@@ -93,6 +91,7 @@ with no chain first, then by days to expiry.
 
 Exit codes: 1 if any endpoint has findings at or above --fail-on, else 3 if any endpoint
 gave no chain, else 0; 2 usage error (unreadable LIST, nothing valid in it).")]
+    #[command(mut_arg("expect_fqdn", |a| a.hide(true)), arg = input_size_arg())]
     Scan(crate::cmd::scan::ScanArgs),
 
     /// Make an RSA key and a correct CSR (replaces openssl genpkey + openssl req).
@@ -119,6 +118,7 @@ Examples:
 
 Exit codes: 0 everything given belongs together (or was matched); 1 a mismatch such as
 csr.cert-mismatch; 2 an input could not be read.")]
+    #[command(arg = input_size_arg())]
     Match(crate::cmd::matching::MatchArgs),
 
     /// What a finding means and how to fix it (without an id: list every id).
@@ -136,12 +136,13 @@ Examples:
   bars-certcheck demo --fault incomplete-chain --format json")]
     Demo(crate::cmd::demo::DemoArgs),
 
-    /// Print the manual page (roff), generated from the same definitions as --help.
+    /// Print a manual page (roff), generated from the same definitions as --help.
     #[command(after_help = "\
 Examples:
-  bars-certcheck man > /usr/local/share/man/man1/bars-certcheck.1
-  bars-certcheck man | man -l -")]
-    Man,
+  bars-certcheck man | man -l -
+  bars-certcheck man ca fetch | man -l -
+  bars-certcheck man --out-dir /usr/local/share/man/man1")]
+    Man(ManArgs),
 
     /// Print shell completions for bash, zsh, fish, elvish or PowerShell.
     #[command(after_help = "\
@@ -152,6 +153,44 @@ Examples:
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+/// Arguments of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (e.g. `check`, `ca fetch`); none: the top page.
+    #[arg(value_name = "COMMAND")]
+    pub command: Vec<String>,
+
+    /// Write every page (bars-certcheck.1, bars-certcheck-check.1, …) into this directory.
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub out_dir: Option<PathBuf>,
+}
+
+/// `--max-input-size`, added to the commands that read input files (read back by
+/// [`max_input_size`]).
+pub fn input_size_arg() -> clap::Arg {
+    clap::Arg::new("max_input_size")
+        .long("max-input-size")
+        .value_name("SIZE")
+        .default_value("16MiB")
+        .value_parser(parse_size)
+        .help(
+            "Largest input file accepted, in bytes or with a K/KiB, M/MiB suffix; larger \
+             files are refused before they are read",
+        )
+}
+
+/// The `--max-input-size` of the command run, when it takes one.
+pub fn max_input_size(m: &clap::ArgMatches) -> Option<u64> {
+    let mut m = m;
+    while let Some((_, sub)) = m.subcommand() {
+        m = sub;
+    }
+    m.try_get_one::<u64>("max_input_size")
+        .ok()
+        .flatten()
+        .copied()
 }
 
 /// `--env`: auto, int, prod or public, parsed into the one [`EnvChoice`].
@@ -187,8 +226,8 @@ pub struct DiagArgs {
     pub env: EnvChoice,
 
     /// More CA certificates (roots or intermediates) for an environment: `int:FILE`,
-    /// `prod:FILE`, or `FILE` for the --env in force. Repeatable.
-    #[arg(long = "ca", value_name = "[int:|prod:]FILE")]
+    /// `prod:FILE`, `public:FILE`, or `FILE` for the --env in force. Repeatable.
+    #[arg(long = "ca", value_name = CA_VALUE, value_parser = parse_ca)]
     pub ca: Vec<String>,
 
     /// Use only the --ca certificates, not the NHS CAs built into the tool.
@@ -207,7 +246,7 @@ pub struct DiagArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "LEVEL")]
     pub fail_on: FailOn,
 
-    /// Judge validity at this time (RFC 3339) instead of now.
+    /// Judge validity at this time (RFC 3339, or a date for its midnight UTC) instead of now.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub at: Option<i64>,
 }
@@ -440,11 +479,34 @@ pub fn parse_secs(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(v))
 }
 
-/// Parses an RFC 3339 time into Unix seconds.
+/// Parses an RFC 3339 time (or a bare date, its midnight UTC) into Unix seconds.
 pub fn parse_time(s: &str) -> Result<i64, String> {
-    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+    use time::format_description::well_known::Rfc3339;
+    let t = s.trim();
+    let date = time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::parse(t, &Rfc3339)
+        .or_else(|_| time::Date::parse(t, date).map(|d| d.midnight().assume_utc()))
         .map(|t| t.unix_timestamp())
-        .map_err(|e| format!("not an RFC 3339 time (e.g. 2026-06-01T00:00:00Z): {e}"))
+        .map_err(|_| {
+            "not a time: use RFC 3339, e.g. 2028-01-01T00:00:00Z (or a date, 2028-01-01)".into()
+        })
+}
+
+/// The value name of `--ca`.
+pub const CA_VALUE: &str = "[int:|prod:|public:]FILE";
+
+/// Parses `--ca [int:|prod:|public:]FILE`: a `WORD:` prefix that names no environment is
+/// refused, unless a file of that whole name exists.
+pub fn parse_ca(s: &str) -> Result<String, String> {
+    let prefix = s.split_once(':').map(|(p, _)| p).unwrap_or_default();
+    let tagged = bars_diagnose::cas::split_ca_arg(s).0.is_some();
+    let word = !prefix.is_empty() && prefix.chars().all(|c| c.is_ascii_alphanumeric());
+    if !tagged && word && !std::path::Path::new(s).exists() {
+        return Err(format!(
+            "unknown environment prefix `{prefix}:` (use int:, prod: or public:, or a FILE alone)"
+        ));
+    }
+    Ok(s.to_string())
 }
 
 #[cfg(test)]
@@ -491,8 +553,9 @@ mod tests {
     }
 
     #[test]
-    fn parse_time_accepts_rfc3339_and_rejects_junk() {
+    fn parse_time_accepts_rfc3339_and_dates_and_rejects_junk() {
         assert_eq!(parse_time("1970-01-02T00:00:00Z"), Ok(86_400));
-        assert!(parse_time("yesterday").is_err());
+        assert_eq!(parse_time("1970-01-02"), Ok(86_400));
+        assert!(parse_time("yesterday").is_err_and(|e| e.contains("2028-01-01T00:00:00Z")));
     }
 }

@@ -7,9 +7,11 @@ use std::sync::OnceLock;
 
 static MAX_INPUT_BYTES: OnceLock<u64> = OnceLock::new();
 
-/// Sets the largest input accepted (`--max-input-size`), once, at start-up.
-pub fn set_max_input_bytes(n: u64) {
-    let _ = MAX_INPUT_BYTES.set(n);
+/// Sets the largest input accepted (`--max-input-size` of the command run), once, at start-up.
+pub fn set_max_input_bytes(n: Option<u64>) {
+    if let Some(n) = n {
+        let _ = MAX_INPUT_BYTES.set(n);
+    }
 }
 
 /// The reading limits in force.

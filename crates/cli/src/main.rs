@@ -14,13 +14,14 @@ mod render;
 mod setup;
 mod terminal;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use exit::Exit;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
-    input::set_max_input_bytes(cli.max_input_size);
+    let matches = args::Cli::command().get_matches();
+    let cli = args::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    input::set_max_input_bytes(args::max_input_size(&matches));
     let code = match runtime().and_then(|rt| {
         let done = cmd::run(cli, &rt);
         // A name lookup that never returns must not hold the process.

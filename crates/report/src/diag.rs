@@ -381,9 +381,9 @@ pub fn render_markdown(r: &Report<'_>, tool_version: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "## bars-certcheck {}: `{}`\n",
+        "## bars-certcheck {}: {}\n",
         r.command,
-        md_escape(&r.target)
+        crate::markup::markdown_code(&r.target)
     );
     let c = r.counts();
     let _ = writeln!(
@@ -478,5 +478,5 @@ pub fn render_markdown(r: &Report<'_>, tool_version: &str) -> String {
 }
 
 fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    crate::markup::markdown_text(s)
 }

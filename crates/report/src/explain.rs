@@ -31,7 +31,7 @@ pub fn render_all(as_json: bool) -> String {
 }
 
 /// The long form of one kind: its explanation and fix, as text or JSON.
-pub fn render_one(c: &CheckInfo, as_json: bool) -> String {
+pub fn render_one(c: &CheckInfo, as_json: bool, style: &crate::Style) -> String {
     if as_json {
         let mut v = json(c);
         if let Some(o) = v.as_object_mut() {
@@ -41,11 +41,11 @@ pub fn render_one(c: &CheckInfo, as_json: bool) -> String {
         return crate::json::to_string(&v);
     }
     format!(
-        "{} ({})\n{}\n\n{}\n\nFix: {}\n",
-        c.id,
-        c.severity.as_str(),
+        "{}\n{}\n\n{}\n\n{} {}\n",
+        style.heading(&format!("{} ({})", c.id, c.severity.as_str())),
         c.title,
         c.explanation,
+        style.bold("Fix:"),
         c.fix
     )
 }

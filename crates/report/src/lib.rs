@@ -15,6 +15,7 @@ pub mod html;
 pub mod inspect;
 pub mod json;
 pub mod junit;
+pub mod man;
 pub mod markup;
 pub mod matching;
 pub mod onboarding;

@@ -79,3 +79,48 @@ pub fn render_text(
     }
     style.glyphs(&out).into_owned()
 }
+
+#[derive(serde::Serialize)]
+struct MatchJson<'a> {
+    #[serde(flatten)]
+    envelope: crate::json::Envelope<'a>,
+    inputs: &'a [String],
+    certificates: Vec<crate::json::CertJson<'a>>,
+    csrs: &'a [bars_checks::matching::CsrEntry],
+    keys: &'a [bars_checks::matching::KeyEntry],
+    groups: &'a [bars_checks::matching::MatchGroup],
+    findings: Vec<crate::json::FindingJson<'a>>,
+    summary: bars_checks::Summary,
+    verdict: bars_checks::Verdict,
+}
+
+/// The `match` document: the `inputs` named, the certificates, CSRs and keys (as
+/// `inspect` describes them), the groups by public key, the findings and the verdict.
+pub fn render_json(
+    inputs: &[String],
+    m: &bars_checks::matching::Matched,
+    findings: &[bars_checks::Finding],
+    verdict: bars_checks::Verdict,
+) -> String {
+    crate::json::to_string(&MatchJson {
+        envelope: crate::json::Envelope::new("match"),
+        inputs,
+        certificates: m
+            .certificates
+            .iter()
+            .enumerate()
+            .map(|(index, (c, s))| crate::json::CertJson {
+                index,
+                source: s.to_string(),
+                role: Some(bars_checks::Role::Leaf),
+                summary: c.summary(),
+            })
+            .collect(),
+        csrs: &m.csrs,
+        keys: &m.keys,
+        groups: &m.groups,
+        findings: findings.iter().map(Into::into).collect(),
+        summary: bars_checks::summarise(findings),
+        verdict,
+    })
+}

@@ -1,5 +1,6 @@
 //! SARIF 2.1.0 for code-scanning dashboards: one rule per finding id, one result per
-//! finding, located at the input file the certificate came from.
+//! finding, located at the input file the certificate came from; a certificate that came
+//! from no file (an embedded NHS CA, a downloaded issuer) has a logical location only.
 
 use crate::diag::{environment_name, Report};
 use bars_checks::Severity;
@@ -13,6 +14,25 @@ fn sarif_level(l: Severity) -> &'static str {
     }
 }
 
+/// Where a finding about a certificate from no file is: the certificate itself, named by
+/// its origin (`embedded`, `fetched:<url>`) and subject.
+fn logical_location(source: &str, subject: Option<&str>) -> Value {
+    let subject = subject.unwrap_or_default();
+    let origin = if source == "embedded" {
+        "embedded NHS CA"
+    } else {
+        source
+    };
+    json!({
+        "logicalLocations": [ {
+            "name": subject,
+            "fullyQualifiedName": format!("{source}/{subject}"),
+            "kind": "resource"
+        } ],
+        "message": { "text": format!("{origin}: {subject}") }
+    })
+}
+
 /// Renders the report as a SARIF 2.1.0 log: one rule per kind of the checks' catalogue;
 /// `inputs` are the files given, used when a finding names no certificate.
 pub fn render(r: &Report<'_>, inputs: &[String], tool_version: &str) -> String {
@@ -20,7 +40,7 @@ pub fn render(r: &Report<'_>, inputs: &[String], tool_version: &str) -> String {
     let rule_values: Vec<Value> = rules
         .iter()
         .map(|rule| {
-            let help = format!("{} Fix: {}", rule.explanation, rule.fix);
+            let help = format!("{}\n\nFix: {}", rule.explanation, rule.fix);
             json!({
                 "id": rule.id,
                 "name": rule.id,
@@ -36,21 +56,32 @@ pub fn render(r: &Report<'_>, inputs: &[String], tool_version: &str) -> String {
         .findings
         .iter()
         .map(|f| {
-            let uri = f
-                .file
-                .clone()
-                .or_else(|| {
-                    f.certificate
-                        .and_then(|i| r.certificates.get(i))
-                        .and_then(|c| c.source.strip_prefix("file:").map(str::to_string))
-                })
-                .or_else(|| inputs.first().cloned())
-                .unwrap_or_else(|| r.target.clone());
+            let cert = f.certificate.and_then(|i| r.certificates.get(i));
+            let location = match cert.map(|c| c.source.as_str()) {
+                Some(src) if src == "embedded" || src.starts_with("fetched:") => {
+                    logical_location(src, cert.map(|c| c.summary.subject.as_str()))
+                }
+                src => {
+                    let uri = f
+                        .file
+                        .clone()
+                        .or_else(|| {
+                            src.and_then(|s| {
+                                s.strip_prefix("file:")
+                                    .or_else(|| s.strip_prefix("ca-option:"))
+                            })
+                            .map(str::to_string)
+                        })
+                        .or_else(|| inputs.first().cloned())
+                        .unwrap_or_else(|| r.target.clone());
+                    json!({ "physicalLocation": { "artifactLocation": { "uri": uri } } })
+                }
+            };
             let mut result = json!({
                 "ruleId": f.id(),
                 "level": sarif_level(f.severity),
-                "message": { "text": format!("{}: {} Fix: {}", f.title, f.detail, f.fix) },
-                "locations": [ { "physicalLocation": { "artifactLocation": { "uri": uri } } } ]
+                "message": { "text": format!("{}: {}\n\nFix: {}", f.title, f.detail, f.fix) },
+                "locations": [ location ]
             });
             if let Some(obj) = result.as_object_mut() {
                 if let Some(index) = rules.iter().position(|rule| f.is(rule)) {
@@ -61,8 +92,10 @@ pub fn render(r: &Report<'_>, inputs: &[String], tool_version: &str) -> String {
                         "properties".into(),
                         json!({
                             "certificate": f.certificate,
+                            "source": c.source,
                             "subject": c.summary.subject,
-                            "sha256": c.summary.sha256
+                            "sha256": c.summary.sha256,
+                            "fix": f.fix
                         }),
                     );
                 }

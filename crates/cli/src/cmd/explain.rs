@@ -17,6 +17,10 @@ pub struct ExplainArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = crate::args::Format::Text)]
     pub format: crate::args::Format,
+
+    /// Colour: auto (only on a terminal, honouring NO_COLOR), always or never.
+    #[arg(long, value_enum, default_value_t = crate::args::ColorChoice::Auto, value_name = "WHEN")]
+    pub color: crate::args::ColorChoice,
 }
 
 pub fn run(args: ExplainArgs) -> anyhow::Result<Exit> {
@@ -41,6 +45,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Exit> {
         eprintln!("bars-certcheck: explain: no finding `{id}`; {hint}");
         return Ok(Exit::Usage);
     };
-    crate::output::print(&bars_report::explain::render_one(c, json))?;
+    let style = bars_report::Style::new(crate::output::use_color(args.color));
+    crate::output::print(&bars_report::explain::render_one(c, json, &style))?;
     Ok(Exit::Ok)
 }

@@ -3,10 +3,8 @@
 use crate::args::{ColorChoice, Format, KeyPasswordArgs, PasswordArgs};
 use crate::exit::Exit;
 use crate::input::read_with;
-use bars_report::json::{CertJson, Envelope};
 use bars_report::Style;
 use clap::Args;
-use serde::Serialize;
 use std::path::PathBuf;
 
 /// Arguments of `match`.
@@ -31,20 +29,6 @@ pub struct MatchArgs {
     pub key_password: KeyPasswordArgs,
 }
 
-#[derive(Serialize)]
-struct MatchJson<'a> {
-    #[serde(flatten)]
-    envelope: Envelope<'a>,
-    inputs: Vec<String>,
-    certificates: Vec<CertJson<'a>>,
-    csrs: &'a [bars_checks::matching::CsrEntry],
-    keys: &'a [bars_checks::matching::KeyEntry],
-    groups: &'a [bars_checks::matching::MatchGroup],
-    findings: Vec<bars_report::json::FindingJson<'a>>,
-    summary: bars_checks::Summary,
-    verdict: bars_checks::Verdict,
-}
-
 pub fn run(args: MatchArgs) -> anyhow::Result<Exit> {
     let provider = crate::password::provider(&args.password, &args.key_password)?;
     let (parsed, _) = read_with(&args.files, &provider)?;
@@ -57,27 +41,16 @@ pub fn run(args: MatchArgs) -> anyhow::Result<Exit> {
     }
     let verdict = bars_checks::verdict(&findings, bars_checks::Severity::Error);
     let text = match args.format {
-        Format::Json => bars_report::json::to_string(&MatchJson {
-            envelope: Envelope::new("match"),
-            inputs: args.files.iter().map(|f| f.display().to_string()).collect(),
-            certificates: m
-                .certificates
+        Format::Json => bars_report::matching::render_json(
+            &args
+                .files
                 .iter()
-                .enumerate()
-                .map(|(index, (c, s))| CertJson {
-                    index,
-                    source: s.to_string(),
-                    role: Some(bars_checks::Role::Leaf),
-                    summary: c.summary(),
-                })
-                .collect(),
-            csrs: &m.csrs,
-            keys: &m.keys,
-            groups: &m.groups,
-            findings: findings.iter().map(Into::into).collect(),
-            summary: bars_checks::summarise(&findings),
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>(),
+            &m,
+            &findings,
             verdict,
-        }),
+        ),
         Format::Text => bars_report::matching::render_text(
             &m,
             &findings,

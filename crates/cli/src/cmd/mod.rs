@@ -32,70 +32,39 @@ pub fn run(cli: Cli, rt: &Runtime) -> anyhow::Result<Exit> {
         Command::Trust(c) => trust::run(c),
         Command::Match(args) => matching::run(args),
         Command::Demo(args) => demo::run(args, rt),
-        Command::Man => {
-            crate::output::print(&String::from_utf8_lossy(&man_page()?))?;
-            Ok(Exit::Ok)
-        }
+        Command::Man(args) => man(args),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut cmd, "bars-certcheck", &mut buf);
-            crate::output::print(&String::from_utf8_lossy(&buf))?;
+            // clap_complete 4.6 names bash's case arms `bars__subcmd__certcheck…` but
+            // sets `cmd` to `bars__certcheck…`: make them agree, or only names complete.
+            let script =
+                String::from_utf8_lossy(&buf).replace("bars__subcmd__certcheck", "bars__certcheck");
+            crate::output::print(&script)?;
             Ok(Exit::Ok)
         }
     }
 }
 
-/// The manual page: clap_mangen's page for the whole command, then the options of every
-/// subcommand (and of `csr new`, `ca fetch`, …), then the exit status.
-fn man_page() -> anyhow::Result<Vec<u8>> {
-    let cmd = Cli::command();
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(cmd.clone()).render(&mut buf)?;
-    let mut stack: Vec<(String, clap::Command)> = cmd
-        .get_subcommands()
-        .map(|s| (s.get_name().to_string(), s.clone()))
-        .collect();
-    stack.reverse();
-    while let Some((path, sub)) = stack.pop() {
-        if sub.get_name() == "help" || sub.is_hide_set() {
-            continue;
-        }
-        let children: Vec<(String, clap::Command)> = sub
-            .get_subcommands()
-            .map(|c| (format!("{path} {}", c.get_name()), c.clone()))
-            .collect();
-        if children.is_empty() {
-            buf.extend_from_slice(
-                format!(".SH \"BARS-CERTCHECK {}\"\n", path.to_uppercase()).as_bytes(),
-            );
-            if let Some(about) = sub.get_about() {
-                buf.extend_from_slice(format!("{about}\n").as_bytes());
-            }
-            let mut options = Vec::new();
-            clap_mangen::Man::new(sub).render_options_section(&mut options)?;
-            let options = String::from_utf8_lossy(&options).replace(".SH OPTIONS", ".SS Options");
-            buf.extend_from_slice(options.as_bytes());
-        } else {
-            stack.extend(children.into_iter().rev());
-        }
+/// `man [COMMAND]...`: one page on stdout, or `--out-dir`: every page written there.
+fn man(args: crate::args::ManArgs) -> anyhow::Result<Exit> {
+    let Some(dir) = args.out_dir else {
+        return Ok(
+            match bars_report::man::page(Cli::command(), &args.command) {
+                Ok(page) => crate::output::print(&page.roff).map(|()| Exit::Ok)?,
+                Err(why) => {
+                    eprintln!("bars-certcheck: man: {why}");
+                    Exit::Usage
+                }
+            },
+        );
+    };
+    for page in bars_report::man::pages(Cli::command()) {
+        let path = dir.join(format!("{}.1", page.name));
+        std::fs::write(&path, &page.roff)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        crate::output::print(&format!("{}\n", path.display()))?;
     }
-    buf.extend_from_slice(EXIT_STATUS.as_bytes());
-    Ok(buf)
+    Ok(Exit::Ok)
 }
-
-/// The man page's EXIT STATUS section (SPEC "Exit codes").
-const EXIT_STATUS: &str = r#".SH "EXIT STATUS"
-.TP
-\fB0\fR
-nothing at or above \-\-fail\-on (inspect, explain, ca list: every input was read)
-.TP
-\fB1\fR
-findings at or above \-\-fail\-on; a refusal (bad name, mismatched key, pin mismatch)
-.TP
-\fB2\fR
-usage error or unreadable input (each unreadable input is one line on stderr; the others are still processed)
-.TP
-\fB3\fR
-network failure before any certificate was received
-"#;

@@ -26,6 +26,7 @@ nothing that widens who may connect. The text report ends with nginx, Apache and
 settings that pin client verification to the right sub-CA.
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 the file could
 not be read or a usage error.")]
+    #[command(arg = crate::args::input_size_arg())]
     Lint(TrustLintArgs),
 }
 
@@ -42,7 +43,7 @@ pub struct TrustLintArgs {
 
     /// CA certificates the file must also hold, for an environment: `int:FILE`,
     /// `prod:FILE` or `FILE` (a private test hierarchy). Repeatable.
-    #[arg(long = "ca", value_name = "[int:|prod:]FILE")]
+    #[arg(long = "ca", value_name = "[int:|prod:]FILE", value_parser = crate::args::parse_ca)]
     pub ca: Vec<String>,
 
     /// Do not require the NHS CAs built into the tool (only the --ca ones).
