@@ -55,11 +55,14 @@ pub fn finding_text(f: &bars_checks::Finding) -> String {
 pub fn write_failed(what: &str, e: bars_forge::ForgeError) -> Exit {
     match e {
         bars_forge::ForgeError::Exists(_) => refuse(what, &e.to_string()),
-        other => {
-            eprintln!("bars-certcheck: {what}: {other}");
-            Exit::Usage
-        }
+        other => usage(what, &other),
     }
+}
+
+/// A usage problem found after parsing (exit 2), e.g. DER asked for several certificates.
+pub fn usage(what: &str, why: &dyn std::fmt::Display) -> Exit {
+    eprintln!("bars-certcheck: {what}: {why}");
+    Exit::Usage
 }
 
 #[cfg(test)]

@@ -70,6 +70,49 @@ pub fn select(
     })
 }
 
+/// Why a PFX (or keystore) cannot be opened for `pfx extract`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OpenError {
+    /// No password, or a wrong one: a refusal (exit 1).
+    #[error("{0}")]
+    Locked(String),
+    /// Unreadable, or not a PFX at all (exit 2).
+    #[error("{0}")]
+    Unreadable(String),
+}
+
+/// Opens the one PKCS#12 file or Java keystore at `path` with `passwords`.
+pub fn open(
+    path: &std::path::Path,
+    passwords: &dyn PasswordProvider,
+    limits: &Limits,
+) -> Result<bars_model::Pfx, OpenError> {
+    use bars_model::ReadErrorKind as K;
+    let parsed = bars_model::read_path(path, passwords, limits);
+    if let Some(e) = parsed.errors.first() {
+        return Err(match e.kind {
+            K::NeedPassword { .. } | K::BadPassword { .. } => OpenError::Locked(format!(
+                "{e} (give the PFX password with --password-env VAR or --password-file FILE)"
+            )),
+            _ => OpenError::Unreadable(e.to_string()),
+        });
+    }
+    parsed
+        .items
+        .into_iter()
+        .find_map(|i| match i {
+            Item::Pfx(p) => Some(p),
+            _ => None,
+        })
+        .ok_or_else(|| {
+            OpenError::Unreadable(format!(
+                "{}: not a PKCS#12 file or Java keystore",
+                path.display()
+            ))
+        })
+}
+
 /// Findings that stop the build. The name of an issued certificate cannot be changed by
 /// packaging it, so `name.*` findings are reported, not refused; the chain is rebuilt
 /// from the path (`rebuilt`), so its order and completeness as given do not matter when

@@ -31,6 +31,10 @@ pub struct Generated {
     pub csr_pem: String,
     /// CSR DER.
     pub csr_der: Vec<u8>,
+    /// The key's size in bits.
+    pub bits: u32,
+    /// The key file is (or, for a renewal, was already) encrypted.
+    pub key_encrypted: bool,
 }
 
 impl std::fmt::Debug for Generated {
@@ -78,6 +82,40 @@ pub fn generate(spec: &CsrSpec) -> Result<Generated, ForgeError> {
         key_pkcs8_der,
         csr_pem,
         csr_der,
+        bits: spec.bits,
+        key_encrypted: spec.key_password.is_some(),
+    })
+}
+
+/// `csr new --key FILE`: reads the existing key at `path` (an encrypted one opened with
+/// `passwords`) and makes its renewal request for `fqdn` ([`csr_from_key`]'s refusals
+/// apply). The result's `key_pem` is the key unencrypted, in memory only, for checking:
+/// the key file itself is never written.
+pub fn renew(
+    path: &std::path::Path,
+    passwords: &dyn bars_model::PasswordProvider,
+    fqdn: &str,
+    limits: &bars_model::Limits,
+) -> Result<Generated, ForgeError> {
+    let key = match bars_model::private_key_in(path, passwords, limits) {
+        Ok(k) => k,
+        Err(bars_model::FileError::Locked(e)) => return Err(ForgeError::Locked(e.to_string())),
+        Err(e) => {
+            return Err(ForgeError::Input {
+                what: "the key".into(),
+                detail: e.to_string(),
+            })
+        }
+    };
+    let r = csr_from_key(&key, fqdn)?;
+    let der = key.pkcs8_der().ok_or(ForgeError::KeyLocked)?.to_vec();
+    Ok(Generated {
+        key_pem: crate::pem::encode("PRIVATE KEY", &der),
+        key_pkcs8_der: der,
+        csr_pem: r.csr_pem,
+        csr_der: r.csr_der,
+        bits: r.bits,
+        key_encrypted: key.summary.encrypted,
     })
 }
 

@@ -26,6 +26,8 @@ pub enum KeyProtection {
     },
     /// `PRIVATE KEY`, unencrypted (`--no-encrypt`).
     Plain,
+    /// The key is not taken out (no `--key-out`).
+    Omit,
 }
 
 impl std::fmt::Debug for KeyProtection {
@@ -40,6 +42,7 @@ impl std::fmt::Debug for KeyProtection {
                 .field("reused_pfx_password", reused_pfx_password)
                 .finish(),
             KeyProtection::Plain => f.write_str("Plain"),
+            KeyProtection::Omit => f.write_str("Omit"),
         }
     }
 }
@@ -138,6 +141,7 @@ pub fn extract(pfx: &Pfx, key: &KeyProtection) -> Result<Extracted, ForgeError> 
         .collect();
     let key_pem = match first_key {
         None => None,
+        Some(_) if matches!(key, KeyProtection::Omit) => None,
         Some(k) => {
             let der = k.pkcs8_der().ok_or_else(|| ForgeError::Input {
                 what: "PFX private key".into(),
@@ -165,6 +169,7 @@ pub fn extract(pfx: &Pfx, key: &KeyProtection) -> Result<Extracted, ForgeError> 
                     );
                     crate::pem::encode("PRIVATE KEY", der)
                 }
+                KeyProtection::Omit => return Err(ForgeError::KeyLocked),
             })
         }
     };
@@ -253,9 +258,7 @@ pub fn check_targets<'a>(
                 detail: format!("{} is given for two outputs", p.display()),
             });
         }
-        if !force && std::fs::symlink_metadata(p).is_ok() {
-            return Err(ForgeError::Exists(p.to_path_buf()));
-        }
+        crate::write::check_destination(p, force)?;
         seen.push(p);
     }
     Ok(())

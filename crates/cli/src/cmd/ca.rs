@@ -57,6 +57,57 @@ certificate, the other environment's CA, not a certificate, an existing differen
 without --force), nothing written; 2 usage error or --from FILE unreadable; 3 network
 failure before any certificate was received (DNS, refused, timeout, HTTP error status).")]
     Fetch(CaFetchArgs),
+
+    /// Write the NHS CAs built into the tool, offline: by default the environment's
+    /// current G2 issuing sub-CA (what a chain.incomplete fix names).
+    #[command(after_help = "\
+Examples:
+  bars-certcheck ca export --env int --out NHSINTAuthG2.pem
+  bars-certcheck ca export --env prod --with-root > nhs-prod-chain.pem
+  bars-certcheck ca export --env int --der --out NHSINTAuthG2.crt
+  sudo bars-certcheck ca export --env int --with-root \\
+      --install-dir /usr/local/share/ca-certificates && sudo update-ca-certificates
+
+--with-root adds each generation's root, --legacy the retired Level 1C generation. PEM
+goes to standard output without --out; --der writes one certificate per file (with more
+than one, use --install-dir, which writes <name>.crt per CA). Files are written
+atomically, never over an existing file without --force.
+
+Exit codes: 0 written; 1 an output exists (without --force), nothing written; 2 usage
+error (--der with more than one certificate in one file, a missing directory).")]
+    Export(CaExportArgs),
+}
+
+/// Arguments of `ca export`.
+#[derive(Debug, Args)]
+pub struct CaExportArgs {
+    /// The environment whose CAs to write: int or prod.
+    #[arg(long, value_parser = environment_of(&["int", "prod"]))]
+    pub env: Environment,
+
+    /// Add the root of each generation written.
+    #[arg(long)]
+    pub with_root: bool,
+
+    /// Add the retired legacy (Level 1C) generation.
+    #[arg(long)]
+    pub legacy: bool,
+
+    /// Write DER (one certificate per file) instead of PEM.
+    #[arg(long)]
+    pub der: bool,
+
+    /// The file to write [default: standard output].
+    #[arg(long, value_name = "FILE", conflicts_with = "install_dir")]
+    pub out: Option<PathBuf>,
+
+    /// Write <name>.crt per CA into this directory instead.
+    #[arg(long, value_name = "DIR")]
+    pub install_dir: Option<PathBuf>,
+
+    /// Replace existing files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `ca list`.
@@ -123,6 +174,55 @@ pub fn run(command: CaCommand, rt: &Runtime) -> anyhow::Result<Exit> {
     match command {
         CaCommand::List(args) => list(&args),
         CaCommand::Fetch(args) => fetch(&args, rt),
+        CaCommand::Export(args) => export(&args),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// ca export
+
+fn export(args: &CaExportArgs) -> anyhow::Result<Exit> {
+    use bars_forge::caexport::{self, CaEncoding, CaSelection};
+    let sel = CaSelection {
+        env: args.env,
+        with_root: args.with_root,
+        legacy: args.legacy,
+    };
+    let enc = if args.der {
+        CaEncoding::Der
+    } else {
+        CaEncoding::Pem
+    };
+    let written = match (&args.install_dir, &args.out) {
+        (Some(dir), _) => caexport::install(dir, &caexport::files(sel, enc)?, args.force),
+        (None, out) => {
+            let bytes = match caexport::bundle(sel, enc) {
+                Ok(b) => b,
+                Err(e) => return Ok(crate::terminal::usage("ca export", &e)),
+            };
+            let Some(out) = out else {
+                return crate::output::print_bytes(&bytes, args.der);
+            };
+            let mode = bars_forge::write::MODE_PUBLIC;
+            bars_forge::write::write_atomic(out, &bytes, mode, args.force)
+                .map(|()| vec![out.clone()])
+        }
+    };
+    match written {
+        Ok(paths) => {
+            let names: Vec<&str> = caexport::select(sel)?
+                .iter()
+                .map(|c| c.common_name)
+                .collect();
+            let files: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            eprintln!(
+                "bars-certcheck: wrote {} ({})",
+                files.join(", "),
+                names.join(", ")
+            );
+            Ok(Exit::Ok)
+        }
+        Err(e) => Ok(write_failed("ca export", e)),
     }
 }
 

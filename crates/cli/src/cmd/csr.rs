@@ -29,6 +29,8 @@ Examples:
   bars-certcheck csr new --fqdn BaRS-PROD-RRK.Supplier.thirdparty.nhs.uk --bits 3072
   KEY_PASSWORD=... bars-certcheck csr new --fqdn BaRS-INT-X26.Supplier.thirdparty.nhs.uk \\
       --encrypt-key --password-env KEY_PASSWORD --key-out private.key --csr-out request.csr
+  bars-certcheck csr new --fqdn BaRS-INT-X26.Supplier.thirdparty.nhs.uk --key existing.key
+      (a renewal: a new request for the RSA key you already have; nothing else is written)
 
 Writes <fqdn>.key and <fqdn>.csr in the current directory unless --key-out/--csr-out say
 otherwise. The environment comes from the BaRS-INT-/BaRS-PROD- prefix (--env auto); a
@@ -56,6 +58,11 @@ pub struct CsrNewArgs {
     /// Where to write the private key [default: <fqdn>.key].
     #[arg(long, value_name = "FILE")]
     pub key_out: Option<PathBuf>,
+
+    /// Renewal: make the request for this existing RSA key (at least 2048 bits) instead
+    /// of a new one; an encrypted key opens with --password-env/--password-file.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["key_out", "encrypt_key", "bits"])]
+    pub key: Option<PathBuf>,
 
     /// Where to write the certificate signing request [default: <fqdn>.csr].
     #[arg(long, value_name = "FILE")]
@@ -140,9 +147,7 @@ fn outputs(
     fqdn: &str,
     args: &CsrNewArgs,
 ) -> anyhow::Result<Result<(PathBuf, PathBuf, bool), Exit>> {
-    let key_out = args
-        .key_out
-        .clone()
+    let key_out = (args.key.clone().or_else(|| args.key_out.clone()))
         .unwrap_or_else(|| PathBuf::from(format!("{fqdn}.key")));
     let csr_out = args
         .csr_out
@@ -154,26 +159,22 @@ fn outputs(
             key_out.display()
         );
     }
-    let key_existed = std::fs::symlink_metadata(&key_out).is_ok();
-    let csr_existed = std::fs::symlink_metadata(&csr_out).is_ok();
-    for (path, existed, what) in [
-        (&key_out, key_existed, "the private key"),
-        (&csr_out, csr_existed, "the request"),
-    ] {
-        if existed && !args.force {
-            return Ok(Err(refuse(
-                WHAT,
-                &format!(
-                    "{} already exists; choose another file for {what} or use --force to replace it",
+    // Both destinations checked before any key is made: directory there, file absent.
+    let mut key_existed = false;
+    let written = [&key_out, &csr_out]
+        .into_iter()
+        .skip(usize::from(args.key.is_some()));
+    for path in written {
+        match bars_forge::write::check_destination(path, args.force) {
+            Ok(true) => {
+                key_existed |= *path == key_out;
+                eprintln!(
+                    "bars-certcheck: WARNING: --force: replacing the existing {}",
                     path.display()
-                ),
-            )));
-        }
-        if existed {
-            eprintln!(
-                "bars-certcheck: WARNING: --force: replacing the existing {}",
-                path.display()
-            );
+                );
+            }
+            Ok(false) => {}
+            Err(e) => return Ok(Err(write_failed(WHAT, e))),
         }
     }
     Ok(Ok((key_out, csr_out, key_existed)))
@@ -182,6 +183,9 @@ fn outputs(
 /// Step 3, the password: only with `--encrypt-key` (then required, and not empty).
 fn key_password(args: &CsrNewArgs, key_out: &Path) -> anyhow::Result<Option<String>> {
     let given = Passwords::from(&args.password);
+    if args.key.is_some() {
+        return given.resolve(); // the password that opens the existing key
+    }
     if !args.encrypt_key {
         if given.env.is_some() || given.file.is_some() {
             anyhow::bail!(
@@ -221,17 +225,30 @@ fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
     };
     let password = key_password(args, &key_out)?;
 
-    // 4. Generate, and check in memory as `check` will.
-    eprintln!("bars-certcheck: generating an RSA {}-bit key…", args.bits);
-    let spec = bars_forge::csr::CsrSpec {
-        fqdn: fqdn.to_string(),
-        bits: args.bits,
-        key_password: password.clone(),
-    };
-    let made = match bars_forge::csr::generate(&spec) {
-        Ok(m) => m,
-        Err(e @ bars_forge::ForgeError::Fqdn(_)) => return Ok(refuse(WHAT, &e.to_string())),
-        Err(e) => return Err(e.into()),
+    // 4. Generate (or, for --key, read the key and sign a request with it), and check in
+    // memory as `check` will.
+    let made = match &args.key {
+        Some(path) => match bars_forge::csr::renew(
+            path,
+            &Provider::new(password.clone()),
+            fqdn,
+            &crate::input::limits(),
+        ) {
+            Ok(m) => m,
+            Err(e) => return Ok(forge_refusal(e)),
+        },
+        None => {
+            eprintln!("bars-certcheck: generating an RSA {}-bit key…", args.bits);
+            let spec = bars_forge::csr::CsrSpec {
+                fqdn: fqdn.to_string(),
+                bits: args.bits,
+                key_password: password.clone(),
+            };
+            match bars_forge::csr::generate(&spec) {
+                Ok(m) => m,
+                Err(e) => return Ok(forge_refusal(e)),
+            }
+        }
     };
     let back = bars_diagnose::files::check_made(
         &[
@@ -275,7 +292,9 @@ fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
     let write = |path: &Path, bytes: &[u8], mode: u32| {
         bars_forge::write::write_atomic(path, bytes, mode, args.force)
     };
-    if let Err(e) = write(
+    if args.key.is_some() {
+        // The key is the user's, and stays as it is.
+    } else if let Err(e) = write(
         &key_out,
         made.key_pem.as_bytes(),
         bars_forge::write::MODE_SECRET,
@@ -309,12 +328,24 @@ fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
             pfx: shell_path(Path::new(&format!("{fqdn}.pfx"))),
         },
         public_key_sha256: &pk,
-        bits: args.bits,
-        encrypted: password.is_some(),
+        bits: made.bits,
+        encrypted: made.key_encrypted,
         forced,
+        reused_key: args.key.is_some(),
     };
     crate::output::print(&bars_report::onboarding::csr_written(&written))?;
     Ok(Exit::Ok)
+}
+
+/// A refusal from making the request (exit 1, nothing written), or a usage error (2).
+fn forge_refusal(e: bars_forge::ForgeError) -> Exit {
+    use bars_forge::ForgeError as F;
+    match e {
+        F::Fqdn(_) | F::KeyLocked | F::Locked(_) | F::KeyNotRsa(_) | F::WeakKey { .. } => {
+            refuse(WHAT, &e.to_string())
+        }
+        other => crate::terminal::usage(WHAT, &other),
+    }
 }
 
 #[cfg(test)]

@@ -47,6 +47,64 @@ Exit codes: 0 the PFX was written; 1 refused (key.mismatch, incomplete or untrus
 expired certificate, --out exists without --force), nothing written; 2 usage error or an
 input that cannot be read.")]
     Build(PfxBuildArgs),
+
+    /// Split a .pfx (or Java keystore) into the leaf certificate, its chain and its key,
+    /// as PEM (what `openssl pkcs12 -nodes` is used for, without the unencrypted key).
+    ///
+    /// The key is written as encrypted PKCS#8 (AES-256-CBC, PBKDF2-HMAC-SHA256), mode
+    /// 0600, with the password from --key-password-env/--key-password-file, else the PFX's
+    /// own password (and the tool says so); --no-encrypt writes it in the clear.
+    #[command(after_help = "\
+Examples:
+  bars-certcheck pfx extract receiver.pfx --password-env PFX_PASSWORD \\
+      --cert-out receiver.pem --chain-out chain.pem --key-out receiver.key
+  bars-certcheck pfx extract receiver.pfx --password-file pfx.txt --cert-out leaf.pem \\
+      --key-out leaf.key --key-password-env KEY_PASSWORD
+
+Exit codes: 0 written; 1 refused (wrong PFX password, an output exists without --force),
+nothing written; 2 usage error or an input that cannot be read.")]
+    Extract(PfxExtractArgs),
+}
+
+/// Arguments of `pfx extract`.
+#[derive(Debug, Args)]
+pub struct PfxExtractArgs {
+    /// The PKCS#12 file (.pfx, .p12) or Java keystore.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Where to write the leaf certificate (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub cert_out: PathBuf,
+
+    /// Where to write the chain: the other certificates, from the leaf's issuer up (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub chain_out: Option<PathBuf>,
+
+    /// Where to write the private key (encrypted PKCS#8, mode 0600).
+    #[arg(long, value_name = "FILE")]
+    pub key_out: Option<PathBuf>,
+
+    /// Write the key unencrypted (PKCS#8 `PRIVATE KEY`, mode 0600).
+    #[arg(long, requires = "key_out")]
+    pub no_encrypt: bool,
+
+    /// Encrypt the key with the password in this environment variable [default: the
+    /// PFX password].
+    #[arg(long, value_name = "VAR", conflicts_with_all = ["key_password_file", "no_encrypt"])]
+    pub key_password_env: Option<String>,
+
+    /// Encrypt the key with the first line of this file [default: the PFX password].
+    #[arg(long, value_name = "FILE", conflicts_with = "no_encrypt")]
+    pub key_password_file: Option<PathBuf>,
+
+    /// Replace existing output files.
+    #[arg(long)]
+    pub force: bool,
+
+    /// The PFX password.
+    #[command(flatten)]
+    pub password: PasswordArgs,
 }
 
 /// Arguments of `pfx build`.
@@ -122,7 +180,66 @@ pub struct PfxBuildArgs {
 pub fn run(command: PfxCommand) -> anyhow::Result<Exit> {
     match command {
         PfxCommand::Build(args) => build(&args),
+        PfxCommand::Extract(args) => extract(&args),
     }
+}
+
+fn extract(args: &PfxExtractArgs) -> anyhow::Result<Exit> {
+    use bars_forge::extract::{self as ex, ExtractOutputs, KeyProtection};
+    const WHAT: &str = "pfx extract";
+    let outs = ExtractOutputs {
+        cert_out: args.cert_out.clone(),
+        chain_out: args.chain_out.clone(),
+        key_out: args.key_out.clone(),
+        force: args.force,
+    };
+    let targets = [
+        Some(&outs.cert_out),
+        outs.chain_out.as_ref(),
+        outs.key_out.as_ref(),
+    ];
+    if let Err(e) = ex::check_targets(
+        targets.into_iter().flatten().map(|p| p.as_path()),
+        args.force,
+    ) {
+        return Ok(write_failed(WHAT, e));
+    }
+    let pfx_password = Passwords::from(&args.password).resolve()?;
+    let provider = Provider::new(pfx_password.clone());
+    let opened = match pfx::open(&args.file, &provider, &crate::input::limits()) {
+        Ok(p) => p,
+        Err(pfx::OpenError::Locked(why)) => return Ok(refuse(WHAT, &why)),
+        Err(e) => return Ok(crate::terminal::usage(WHAT, &e)),
+    };
+    let key_password = Passwords {
+        env: args.key_password_env.clone(),
+        file: args.key_password_file.clone(),
+    }
+    .resolve()?;
+    let protection = match (&args.key_out, args.no_encrypt, key_password, pfx_password) {
+        (None, ..) => KeyProtection::Omit,
+        (_, true, ..) => KeyProtection::Plain,
+        (_, _, Some(password), _) => KeyProtection::Encrypt { password, reused_pfx_password: false },
+        (_, _, None, Some(pw)) if !pw.is_empty() => KeyProtection::Encrypt { password: pw, reused_pfx_password: true },
+        (Some(k), ..) => match prompt_new_password(&k.display().to_string())? {
+            Some(password) if !password.is_empty() => KeyProtection::Encrypt { password, reused_pfx_password: false },
+            _ => anyhow::bail!("the PFX has no password to reuse for the key: give --key-password-env VAR or --key-password-file FILE (or --no-encrypt)"),
+        },
+    };
+    let made = match ex::extract(&opened, &protection) {
+        Ok(m) => m,
+        Err(e) => return Ok(refuse(WHAT, &format!("{}: {e}", args.file.display()))),
+    };
+    let written = match ex::write_extracted(&made, &outs) {
+        Ok(w) => w,
+        Err(e) => return Ok(write_failed(WHAT, e)),
+    };
+    for n in &made.notes {
+        eprintln!("bars-certcheck: note: {n}");
+    }
+    let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    eprintln!("bars-certcheck: wrote {}", files.join(", "));
+    Ok(Exit::Ok)
 }
 
 const WHAT: &str = "pfx build";
