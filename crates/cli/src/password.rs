@@ -24,6 +24,14 @@ impl From<&crate::args::PasswordArgs> for Passwords {
 }
 
 impl Passwords {
+    /// From a pair of `--…-password-env` / `--…-password-file` options.
+    pub fn of(env: &Option<String>, file: &Option<PathBuf>) -> Self {
+        Passwords {
+            env: env.clone(),
+            file: file.clone(),
+        }
+    }
+
     /// Resolves the configured source; `Err` when the source is named but unusable.
     pub fn resolve(&self) -> anyhow::Result<Option<String>> {
         if let Some(var) = &self.env {

@@ -129,6 +129,28 @@ pub fn files_to_write(
     })
 }
 
+/// Sorts `files` (from [`files_to_write`]) into those already holding exactly that
+/// content (`.0`, left alone) and those to write (`.1`); an existing file with other
+/// contents is refused without `force`, and a missing directory always.
+#[allow(clippy::type_complexity)]
+pub fn pending(
+    files: Vec<(std::path::PathBuf, String)>,
+    force: bool,
+) -> Result<(Vec<std::path::PathBuf>, Vec<(std::path::PathBuf, String)>), crate::ForgeError> {
+    let mut unchanged = Vec::new();
+    let mut to_write = Vec::new();
+    for (path, body) in files {
+        match std::fs::read(&path) {
+            Ok(old) if old == body.as_bytes() => unchanged.push(path),
+            _ => {
+                crate::write::check_destination(&path, force)?;
+                to_write.push((path, body));
+            }
+        }
+    }
+    Ok((unchanged, to_write))
+}
+
 /// Decides whether `bytes` (any certificate container: PEM, DER, PKCS#7) holds the CA to install for `env`. `now` is Unix
 /// seconds, used only to refuse an expired certificate under `allow_new`.
 pub fn verify_fetched(

@@ -47,6 +47,30 @@ impl std::fmt::Debug for KeyProtection {
     }
 }
 
+impl KeyProtection {
+    /// The protection `pfx extract` uses: none needed without a key file (`key_out`
+    /// false); `--no-encrypt`; the key password; else the PFX's own password, when it is
+    /// not empty. `None`: a new password must be asked for.
+    pub fn choose(
+        key_out: bool,
+        no_encrypt: bool,
+        key_password: Option<String>,
+        pfx_password: Option<String>,
+    ) -> Option<KeyProtection> {
+        let encrypt = |password, reused_pfx_password| KeyProtection::Encrypt {
+            password,
+            reused_pfx_password,
+        };
+        match (key_out, no_encrypt, key_password, pfx_password) {
+            (false, ..) => Some(KeyProtection::Omit),
+            (_, true, ..) => Some(KeyProtection::Plain),
+            (_, _, Some(pw), _) => Some(encrypt(pw, false)),
+            (_, _, None, Some(pw)) if !pw.is_empty() => Some(encrypt(pw, true)),
+            _ => None,
+        }
+    }
+}
+
 /// The PEM texts taken out of a PFX.
 #[derive(Clone)]
 pub struct Extracted {
@@ -84,6 +108,19 @@ pub struct ExtractOutputs {
     pub key_out: Option<PathBuf>,
     /// Replace existing files (`--force`).
     pub force: bool,
+}
+
+impl ExtractOutputs {
+    /// Checks every output before anything is read or made: each directory exists, no
+    /// file exists (unless `force`), no path is given twice.
+    pub fn check(&self) -> Result<(), ForgeError> {
+        let all = [
+            Some(&self.cert_out),
+            self.chain_out.as_ref(),
+            self.key_out.as_ref(),
+        ];
+        check_targets(all.into_iter().flatten().map(PathBuf::as_path), self.force)
+    }
 }
 
 /// Splits an opened PFX into leaf, chain and key. The leaf is the certificate whose public

@@ -2,6 +2,33 @@
 //! onboarding steps that follow.
 
 use bars_nhs::Environment;
+use std::path::Path;
+
+/// Quotes `p` for a shell command line when it needs it (the commands the tool prints
+/// must run as printed).
+pub fn shell_path(p: &Path) -> String {
+    let s = p.display().to_string();
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./+:@".contains(c))
+    {
+        s
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// One finding as indented plain text (the refusals and notes of `csr new` / `pfx build`).
+pub fn finding_text(f: &bars_checks::Finding) -> String {
+    format!(
+        "  {:<7} {}: {}\n          {}\n          fix: {}\n",
+        f.severity.as_str(),
+        f.id(),
+        f.title,
+        f.detail,
+        f.fix
+    )
+}
 
 /// What `csr new` wrote, for the closing text.
 #[derive(Clone, Debug)]
@@ -282,4 +309,17 @@ pub fn pfx_written(w: &PfxWritten<'_>) -> String {
     }
     text.push_str(&format!("Check it:  {}\n", w.check));
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_path;
+    use std::path::Path;
+
+    #[test]
+    fn paths_are_quoted_for_the_shell_when_needed() {
+        assert_eq!(shell_path(Path::new("a/b.key")), "a/b.key");
+        assert_eq!(shell_path(Path::new("my key")), "'my key'");
+        assert_eq!(shell_path(Path::new("it's")), "'it'\\''s'");
+    }
 }

@@ -7,6 +7,7 @@ use crate::exit::Exit;
 use crate::setup::now_or;
 use crate::terminal::{shell_path, write_failed};
 use bars_fetch::{FetchErrorKind, FetchLimits};
+use bars_forge::cafetch::default_out;
 use bars_nhs::Environment;
 use bars_report::Style;
 use clap::{Args, Subcommand};
@@ -68,10 +69,9 @@ Examples:
   sudo bars-certcheck ca export --env int --with-root \\
       --install-dir /usr/local/share/ca-certificates && sudo update-ca-certificates
 
---with-root adds each generation's root, --legacy the retired Level 1C generation. PEM
-goes to standard output without --out; --der writes one certificate per file (with more
-than one, use --install-dir, which writes <name>.crt per CA). Files are written
-atomically, never over an existing file without --force.
+--with-root adds the root, --legacy the retired Level 1C generation. Without --out, PEM
+goes to standard output; --der takes one certificate per file (--install-dir: <name>.crt
+per CA). Files are written atomically, never over an existing one without --force.
 
 Exit codes: 0 written; 1 an output exists (without --force), nothing written; 2 usage
 error (--der with more than one certificate in one file, a missing directory).")]
@@ -183,16 +183,13 @@ pub fn run(command: CaCommand, rt: &Runtime) -> anyhow::Result<Exit> {
 
 fn export(args: &CaExportArgs) -> anyhow::Result<Exit> {
     use bars_forge::caexport::{self, CaEncoding, CaSelection};
+    let (env, with_root, legacy) = (args.env, args.with_root, args.legacy);
     let sel = CaSelection {
-        env: args.env,
-        with_root: args.with_root,
-        legacy: args.legacy,
+        env,
+        with_root,
+        legacy,
     };
-    let enc = if args.der {
-        CaEncoding::Der
-    } else {
-        CaEncoding::Pem
-    };
+    let enc = CaEncoding::der_if(args.der);
     let written = match (&args.install_dir, &args.out) {
         (Some(dir), _) => caexport::install(dir, &caexport::files(sel, enc)?, args.force),
         (None, out) => {
@@ -208,22 +205,19 @@ fn export(args: &CaExportArgs) -> anyhow::Result<Exit> {
                 .map(|()| vec![out.clone()])
         }
     };
-    match written {
-        Ok(paths) => {
-            let names: Vec<&str> = caexport::select(sel)?
-                .iter()
-                .map(|c| c.common_name)
-                .collect();
-            let files: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-            eprintln!(
-                "bars-certcheck: wrote {} ({})",
-                files.join(", "),
-                names.join(", ")
-            );
-            Ok(Exit::Ok)
-        }
-        Err(e) => Ok(write_failed("ca export", e)),
-    }
+    let paths = match written {
+        Ok(p) => p
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>(),
+        Err(e) => return Ok(write_failed("ca export", e)),
+    };
+    eprintln!(
+        "bars-certcheck: wrote {} ({})",
+        paths.join(", "),
+        caexport::names(sel)
+    );
+    Ok(Exit::Ok)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -262,6 +256,10 @@ fn fetch(args: &CaFetchArgs, rt: &Runtime) -> anyhow::Result<Exit> {
         if !dir.is_dir() {
             anyhow::bail!("--install-dir {}: not a directory", dir.display());
         }
+    }
+    let out = args.out.clone().unwrap_or_else(|| default_out(env).into());
+    if args.install_dir.is_none() && !bars_forge::dir_of(&out).is_dir() {
+        return Ok(write_failed(WHAT, bars_forge::ForgeError::NoDirectory(out)));
     }
 
     // 1. Download (or read) within limits.
@@ -320,23 +318,10 @@ fn fetch(args: &CaFetchArgs, rt: &Runtime) -> anyhow::Result<Exit> {
         args.install_dir.as_deref(),
         args.with_root,
     )?;
-    let mut unchanged = Vec::new();
-    let mut to_write = Vec::new();
-    for (path, body) in files {
-        match std::fs::read(&path) {
-            Ok(old) if old == body.as_bytes() => unchanged.push(path),
-            Ok(_) if !args.force => {
-                return Ok(refuse(&format!(
-                    "{} already exists with other contents; use --force to replace it",
-                    path.display()
-                )))
-            }
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound && !args.force => {
-                return Ok(refuse(&format!("{}: {e}", path.display())))
-            }
-            _ => to_write.push((path, body)),
-        }
-    }
+    let (unchanged, to_write) = match bars_forge::cafetch::pending(files, args.force) {
+        Ok(p) => p,
+        Err(e) => return Ok(write_failed(WHAT, e)),
+    };
     for (path, body) in &to_write {
         let mode = bars_forge::write::MODE_PUBLIC;
         if let Err(e) = bars_forge::write::write_atomic(path, body.as_bytes(), mode, args.force) {

@@ -7,7 +7,7 @@ use crate::exit::Exit;
 use crate::password::{Passwords, Provider};
 use crate::terminal::{refuse, usage, write_failed};
 use bars_forge::convert::{self, Encoding, InputError};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use std::path::PathBuf;
 
 const WHAT: &str = "convert";
@@ -20,8 +20,8 @@ pub struct ConvertArgs {
     pub files: Vec<PathBuf>,
 
     /// Output encoding: pem, or der (exactly one certificate or CSR).
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub to: To,
+    #[arg(long, value_name = "FORMAT", value_parser = ["pem", "der"])]
+    pub to: String,
 
     /// The file to write [default: standard output; DER is refused on a terminal].
     #[arg(long, value_name = "FILE")]
@@ -36,13 +36,6 @@ pub struct ConvertArgs {
     pub password: PasswordArgs,
 }
 
-/// `--to` values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum To {
-    Pem,
-    Der,
-}
-
 pub fn run(args: &ConvertArgs) -> anyhow::Result<Exit> {
     if let Some(out) = &args.out {
         if let Err(e) = bars_forge::write::check_destination(out, args.force) {
@@ -55,10 +48,8 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<Exit> {
         Err(e @ InputError::Unreadable(_)) => return Ok(usage(WHAT, &e)),
         Err(e) => return Ok(refuse(WHAT, &e.to_string())),
     };
-    let encoding = match args.to {
-        To::Pem => Encoding::Pem,
-        To::Der => Encoding::Der,
-    };
+    let der = args.to == "der";
+    let encoding = if der { Encoding::Der } else { Encoding::Pem };
     let made = match convert::convert(&items, encoding) {
         Ok(m) => m,
         Err(e) => return Ok(usage(WHAT, &e)),
@@ -67,7 +58,7 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<Exit> {
         eprintln!("bars-certcheck: note: left out {} private key(s): convert never writes keys (`bars-certcheck pfx extract` writes one encrypted)", made.keys_left_out);
     }
     let Some(out) = &args.out else {
-        return crate::output::print_bytes(&made.bytes, args.to == To::Der);
+        return crate::output::print_bytes(&made.bytes, der);
     };
     let mode = bars_forge::write::MODE_PUBLIC;
     if let Err(e) = bars_forge::write::write_atomic(out, &made.bytes, mode, args.force) {

@@ -6,7 +6,6 @@ use crate::args::{env_choice_of, PasswordArgs};
 use crate::exit::Exit;
 use crate::password::{Passwords, Provider};
 use crate::terminal::{prompt_new_password, refuse, shell_path, write_failed};
-use bars_checks::Severity;
 
 use bars_nhs::EnvChoice;
 use clap::{Args, Subcommand};
@@ -101,84 +100,7 @@ pub fn run(command: CsrCommand) -> anyhow::Result<Exit> {
     }
 }
 
-/// Most characters in an X.509 CN (RFC 5280 ub-common-name).
-const CN_MAX: usize = 64;
-
 const WHAT: &str = "csr new";
-
-/// Step 1, the name, before anything else: `Ok(name judged)` or the refusal. A CN the
-/// NHS would not sign is refused unless `--force`; one no CA could issue, always.
-fn judge(fqdn: &str, args: &CsrNewArgs) -> Result<bars_nhs::CsrName, Exit> {
-    if fqdn.len() > CN_MAX {
-        return Err(refuse(
-            WHAT,
-            &format!(
-                "{fqdn} is {} characters long; a certificate's CN holds at most {CN_MAX}, so no CA can issue it (not even with --force)",
-                fqdn.len()
-            ),
-        ));
-    }
-    if let Some((label, problem)) = fqdn
-        .split('.')
-        .find_map(|l| bars_nhs::check_dns_label(l).err().map(|p| (l, p)))
-    {
-        return Err(refuse(
-            WHAT,
-            &format!("{fqdn:?} is not a DNS name: the label {label:?} is invalid: {problem} (not even --force makes it one)"),
-        ));
-    }
-    let judged = bars_nhs::judge_csr_name(fqdn, args.env.forced());
-    if let Some(p) = &judged.problem {
-        if !args.force {
-            return Err(refuse(
-                WHAT,
-                &format!("{p}. The NHS only signs requests for BaRS names; use --force to generate one anyway"),
-            ));
-        }
-        eprintln!("bars-certcheck: WARNING: --force: generating a request that breaks the BaRS naming rules: {p}");
-        eprintln!("bars-certcheck: WARNING: --force: the NHS will refuse to sign this request.");
-    }
-    Ok(judged)
-}
-
-/// Step 2, the files: where they go, never over existing ones without `--force`.
-/// Returns the key and request paths and whether the key file existed.
-fn outputs(
-    fqdn: &str,
-    args: &CsrNewArgs,
-) -> anyhow::Result<Result<(PathBuf, PathBuf, bool), Exit>> {
-    let key_out = (args.key.clone().or_else(|| args.key_out.clone()))
-        .unwrap_or_else(|| PathBuf::from(format!("{fqdn}.key")));
-    let csr_out = args
-        .csr_out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("{fqdn}.csr")));
-    if key_out == csr_out {
-        anyhow::bail!(
-            "--key-out and --csr-out name the same file {}",
-            key_out.display()
-        );
-    }
-    // Both destinations checked before any key is made: directory there, file absent.
-    let mut key_existed = false;
-    let written = [&key_out, &csr_out]
-        .into_iter()
-        .skip(usize::from(args.key.is_some()));
-    for path in written {
-        match bars_forge::write::check_destination(path, args.force) {
-            Ok(true) => {
-                key_existed |= *path == key_out;
-                eprintln!(
-                    "bars-certcheck: WARNING: --force: replacing the existing {}",
-                    path.display()
-                );
-            }
-            Ok(false) => {}
-            Err(e) => return Ok(Err(write_failed(WHAT, e))),
-        }
-    }
-    Ok(Ok((key_out, csr_out, key_existed)))
-}
 
 /// Step 3, the password: only with `--encrypt-key` (then required, and not empty).
 fn key_password(args: &CsrNewArgs, key_out: &Path) -> anyhow::Result<Option<String>> {
@@ -214,15 +136,28 @@ fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
     if fqdn != args.fqdn {
         eprintln!("bars-certcheck: note: using {fqdn} (without the trailing dot) as the CN");
     }
-    let judged = match judge(fqdn, args) {
-        Ok(j) => j,
-        Err(exit) => return Ok(exit),
+    let judged = match bars_forge::csr::judge_name(fqdn, args.env.forced(), args.force) {
+        Ok((j, warnings)) => {
+            warnings
+                .iter()
+                .for_each(|w| eprintln!("bars-certcheck: WARNING: {w}"));
+            j
+        }
+        Err(why) => return Ok(refuse(WHAT, &why)),
     };
     let forced = judged.problem.is_some();
-    let (key_out, csr_out, key_existed) = match outputs(fqdn, args)? {
+    let (o, p) = (args.key_out.as_deref(), args.csr_out.as_deref());
+    let outs = match bars_forge::csr::outputs(fqdn, o, p, args.key.as_deref(), args.force) {
         Ok(o) => o,
-        Err(exit) => return Ok(exit),
+        Err(e) => return Ok(write_failed(WHAT, e)),
     };
+    for r in &outs.replaced {
+        eprintln!(
+            "bars-certcheck: WARNING: --force: replacing the existing {}",
+            r.display()
+        );
+    }
+    let (key_out, csr_out) = (outs.key.clone(), outs.csr.clone());
     let password = key_password(args, &key_out)?;
 
     // 4. Generate (or, for --key, read the key and sign a request with it), and check in
@@ -250,72 +185,35 @@ fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
             }
         }
     };
-    let back = bars_diagnose::files::check_made(
-        &[
-            (csr_out.display().to_string(), made.csr_pem.as_bytes()),
-            (key_out.display().to_string(), made.key_pem.as_bytes()),
-        ],
+    let (key_file, csr_file) = (key_out.display().to_string(), csr_out.display().to_string());
+    // As `check` would judge it; a forced name keeps the environment it was made for.
+    let serious = bars_diagnose::files::serious_in_made(
+        &made,
+        (&csr_file, &key_file),
         &Provider::new(password.clone()),
-        // As `check` would judge it; a forced name keeps the environment it was made for.
         judged.env.filter(|_| forced),
         crate::setup::now_or(None),
     )
-    .map_err(|e| anyhow::anyhow!("reading back what was generated: {e}"))?;
-    if back.csrs != 1 || back.keys != 1 {
-        anyhow::bail!("reading back what was generated: expected one request and one key");
-    }
-    let serious: String = back
-        .findings
-        .iter()
-        .filter(|f| f.severity.at_or_above(Severity::Warning))
-        .map(crate::terminal::finding_text)
-        .collect();
+    .map_err(anyhow::Error::msg)?;
     if !serious.is_empty() {
-        eprint!(
-            "{}",
-            if forced {
-                "bars-certcheck: WARNING: --force: `bars-certcheck check` will report:\n"
-            } else {
-                ""
-            }
-        );
-        eprint!("{serious}");
+        if forced {
+            eprintln!("bars-certcheck: WARNING: --force: `bars-certcheck check` will report:");
+        }
+        serious
+            .iter()
+            .for_each(|f| eprint!("{}", crate::terminal::finding_text(f)));
         if !forced {
-            return Ok(refuse(
-                WHAT,
-                "the generated request does not check clean (a bug: please report it)",
-            ));
+            let why = "the generated request does not check clean (a bug: please report it)";
+            return Ok(refuse(WHAT, why));
         }
     }
-
     // 5. Write: the key, then the request; never one without the other.
-    let write = |path: &Path, bytes: &[u8], mode: u32| {
-        bars_forge::write::write_atomic(path, bytes, mode, args.force)
-    };
-    if args.key.is_some() {
-        // The key is the user's, and stays as it is.
-    } else if let Err(e) = write(
-        &key_out,
-        made.key_pem.as_bytes(),
-        bars_forge::write::MODE_SECRET,
-    ) {
+    if let Err(e) = bars_forge::csr::write_made(&made, &outs, args.key.is_some(), args.force) {
         return Ok(write_failed(WHAT, e));
     }
-    if let Err(e) = write(
-        &csr_out,
-        made.csr_pem.as_bytes(),
-        bars_forge::write::MODE_PUBLIC,
-    ) {
-        if !key_existed {
-            let _ = std::fs::remove_file(&key_out);
-        }
-        return Ok(write_failed(WHAT, e));
-    }
-
     let pk = bars_model::Csr::from_der(&made.csr_der)
         .map(|c| c.summary.public_key_sha256)
         .unwrap_or_default();
-    let (key_file, csr_file) = (key_out.display().to_string(), csr_out.display().to_string());
     let written = bars_report::onboarding::CsrWritten {
         fqdn,
         env: judged.env,
