@@ -316,7 +316,7 @@ pub mod pfx {
     check!(NO_CHAIN, "pfx.no-chain", Warning,
         "The PFX holds only the leaf, not its intermediates",
         "A server serving from this PFX will send the leaf alone unless the chain is configured elsewhere, and clients will fail with an incomplete chain.",
-        "Rebuild it with the chain: `bars-certcheck pfx build --key key.pem --cert cert.pem --chain chain.pem`.");
+        "Rebuild it with the chain: `bars-certcheck pfx build --key key.pem --cert cert.pem --chain chain.pem --out bundle.pfx --password-env PFX_PASSWORD` (the pfx extract command takes the key and certificate out of the old file; for an NHS certificate the sub-CA is added without --chain).");
     check!(BAD_PASSWORD, "pfx.bad-password", Error,
         "The PFX cannot be opened",
         "The password given does not open the PKCS#12 file (or it is damaged), so nothing in it could be checked.",

@@ -73,9 +73,17 @@ fn candidates(bytes: &[u8]) -> Result<Vec<Vec<u8>>, CaFetchError> {
     let parsed = bars_model::read_bytes("download", bytes, &bars_model::NoPassword, &limits);
     let ders: Vec<Vec<u8>> = parsed.certificates().map(|c| c.der().to_vec()).collect();
     if ders.is_empty() {
-        return Err(CaFetchError::NotACertificate(
-            "no certificate in it (it is not a PEM, DER or PKCS#7 certificate file)".into(),
-        ));
+        let kind = |i: &bars_model::Item| match i {
+            bars_model::Item::Key(_) => "a private key (PRIVATE KEY)",
+            bars_model::Item::Csr(_) => "a certificate signing request",
+            _ => "no certificate",
+        };
+        let why = match (parsed.items.first(), parsed.errors.first()) {
+            (Some(item), _) => format!("it holds {}, no certificate", kind(item)),
+            (None, Some(e)) => e.kind.to_string(),
+            (None, None) => "no certificate in it".into(),
+        };
+        return Err(CaFetchError::NotACertificate(why));
     }
     Ok(ders)
 }

@@ -47,7 +47,7 @@ pub enum InputError {
     #[error("{0} (give the password with --password-env VAR or --password-file FILE)")]
     Locked(String),
     /// A private key file was given: keys are never converted (a refusal).
-    #[error("{0} holds a private key: convert never writes keys (`bars-certcheck pfx extract` writes a key from a PFX, encrypted)")]
+    #[error("{0} holds a private key: convert never writes keys (the pfx extract command writes the key of a PFX, encrypted)")]
     Key(String),
 }
 

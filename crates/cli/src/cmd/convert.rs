@@ -55,7 +55,7 @@ pub fn run(args: &ConvertArgs) -> anyhow::Result<Exit> {
         Err(e) => return Ok(usage(WHAT, &e)),
     };
     if made.keys_left_out > 0 {
-        eprintln!("bars-certcheck: note: left out {} private key(s): convert never writes keys (`bars-certcheck pfx extract` writes one encrypted)", made.keys_left_out);
+        eprintln!("bars-certcheck: note: left out {} private key(s): convert never writes keys (the pfx extract command writes one encrypted)", made.keys_left_out);
     }
     let Some(out) = &args.out else {
         return crate::output::print_bytes(&made.bytes, der);
