@@ -66,7 +66,7 @@ pub enum ForgeError {
     #[error("{}: already exists (use --force to replace it)", .0.display())]
     Exists(PathBuf),
     /// The directory an output file would go in does not exist (or is not a directory).
-    #[error("{}: cannot write it: the directory {} does not exist", .0.display(), dir_of(.0).display())]
+    #[error("{}: cannot write it: its directory does not exist", .0.display())]
     NoDirectory(PathBuf),
     /// A file system operation failed: the path the user gave, and the OS's reason (once).
     #[error("{}: {error}", path.display())]

@@ -101,7 +101,7 @@ pub(super) fn untrusted(env: Option<Environment>) -> String {
                 .map(|c| c.common_name)
                 .unwrap_or("the environment's NHS sub-CA");
             format!(
-                "Obtain a certificate issued by {sub} through the NHS {} onboarding process (make the key and CSR with `bars-certcheck csr new`, giving the endpoint's FQDN with --fqdn), or, when testing a private hierarchy, give its root with --ca {}:FILE.",
+                "Obtain a certificate issued by {sub} through the NHS {} onboarding process (make the key and CSR with `bars-certcheck csr new --fqdn FQDN`, FQDN being the endpoint's name), or, when testing a private hierarchy, give its root with --ca {}:FILE.",
                 e.as_str().to_uppercase(),
                 e.as_str()
             )
