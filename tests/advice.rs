@@ -370,9 +370,9 @@ fn the_pfx_no_chain_fix_rebuilds_the_pfx_with_its_chain() {
     let r = check("old-with-chain.pfx");
     r.code(0);
     assert!(!r.stdout.contains("pfx.no-chain"), "{r}");
-    assert_eq!(
+    assert!(
         r.json()["certificates"].as_array().unwrap().len() >= 2,
-        true
+        "{r}"
     );
 }
 
