@@ -311,3 +311,109 @@ fn a_missing_output_directory_is_named_once_as_given() {
     }
     assert!(names(d).is_empty());
 }
+
+#[test]
+fn ca_fetch_from_takes_the_pinned_certificate_out_of_any_container() {
+    bars_testpki::require_tools!("openssl");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let root = fixture("nhs-pki/int/nhs-ptl-root-authority-g2.pem");
+    let sub = fixture("nhs-pki/int/nhs-int-authentication-g2.pem");
+    // A bundle with the root first, then the sub-CA; the same as PKCS#7, PEM and DER.
+    let bundle = format!(
+        "{}{}",
+        std::fs::read_to_string(&root).unwrap(),
+        std::fs::read_to_string(&sub).unwrap()
+    );
+    std::fs::write(d.join("bundle.pem"), bundle).unwrap();
+    for (form, file) in [("PEM", "bundle-pem.p7b"), ("DER", "bundle-der.p7b")] {
+        openssl_in(
+            d,
+            &[
+                "crl2pkcs7",
+                "-nocrl",
+                "-certfile",
+                "bundle.pem",
+                "-outform",
+                form,
+                "-out",
+                file,
+            ],
+        );
+    }
+    let want = sha256_of(d, sub.to_str().unwrap(), false);
+    for from in ["bundle.pem", "bundle-pem.p7b", "bundle-der.p7b"] {
+        let out = format!("{from}.out.pem");
+        let r = run_in(
+            d,
+            &["ca", "fetch", "--env", "int", "--from", from, "--out", &out],
+            &[],
+        );
+        r.code(0);
+        assert_eq!(sha256_of(d, &out, false), want, "{from}: {r}");
+        assert!(r.stdout.contains("pinned"), "{r}");
+    }
+    // The other environment's bundle: refused, naming what it holds (not its root).
+    let prod = format!(
+        "{}{}",
+        std::fs::read_to_string(fixture("nhs-pki/prod/nhs-root-authority-g2.pem")).unwrap(),
+        std::fs::read_to_string(fixture("nhs-pki/prod/nhs-authentication-g2.pem")).unwrap()
+    );
+    std::fs::write(d.join("prod.pem"), prod).unwrap();
+    let r = run_in(
+        d,
+        &[
+            "ca", "fetch", "--env", "int", "--from", "prod.pem", "--out", "x.pem",
+        ],
+        &[],
+    );
+    r.code(1);
+    assert!(r.stderr.contains("NHS Authentication G2 (prod)"), "{r}");
+    // A file that is no certificate at all: said in words.
+    std::fs::write(d.join("hostname"), "receiver-01\n").unwrap();
+    let r = run_in(
+        d,
+        &[
+            "ca", "fetch", "--env", "int", "--from", "hostname", "--out", "y.pem",
+        ],
+        &[],
+    );
+    r.code(1);
+    assert!(
+        r.stderr.contains("not PEM, DER, PKCS#7") && !r.stderr.contains("Error("),
+        "{r}"
+    );
+    assert!(!d.join("x.pem").exists() && !d.join("y.pem").exists());
+}
+
+#[test]
+fn pfx_build_names_a_missing_output_directory_before_reading_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (leaf, key) = (
+        fixture("pki/int-good/leaf.pem"),
+        fixture("pki/int-good/leaf.key"),
+    );
+    let r = run_in(
+        d,
+        &[
+            "pfx",
+            "build",
+            "--cert",
+            leaf.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+            "--out",
+            "absent/r.pfx",
+            "--password-env",
+            "PW",
+        ],
+        &[("PW", "secret")],
+    );
+    r.code(2);
+    assert_eq!(r.stderr.matches("absent").count(), 1, "{r}");
+    assert!(
+        r.stderr.contains("does not exist") && !r.stderr.contains(".tmp"),
+        "{r}"
+    );
+}
