@@ -451,6 +451,16 @@ fn csr_new_next_steps_succeed_for_a_certificate_issued_from_the_request() {
             }
             let r = run_in(d, &args, &env);
             r.code(0);
+            // And the step pfx build prints in turn ("Check it: bars-certcheck check …").
+            let then: Vec<&str> = r
+                .stdout
+                .lines()
+                .filter_map(|l| l.split_once("Check it:").map(|c| c.1.trim()))
+                .collect();
+            assert_eq!(then.len(), usize::from(args[0] == "pfx"), "{r}");
+            for next in then {
+                run_in(d, &words(next), &env).code(0);
+            }
         }
         // The PFX built checks clean, with its chain.
         let pfx = format!("{FQDN}.pfx");
