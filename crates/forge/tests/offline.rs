@@ -593,7 +593,7 @@ fn ca_fetch_leaves_identical_files_and_refuses_other_contents() {
         false,
     )
     .unwrap();
-    assert_eq!(unchanged, [same.clone()]);
+    assert_eq!(unchanged, std::slice::from_ref(&same));
     assert_eq!(to_write.len(), 1);
     assert!(matches!(
         pending(vec![(other.clone(), "A".into())], false),
