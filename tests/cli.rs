@@ -10,10 +10,14 @@
 
 mod util;
 
+mod advice;
 mod bounds;
 mod check;
 mod conformance;
+mod convert;
 mod demo;
+mod export;
+mod extract;
 mod formats;
 mod help;
 mod inspect;
@@ -26,6 +30,7 @@ mod nginx;
 mod onboard;
 mod pipeline;
 mod probe;
+mod renewal;
 mod revocation;
 mod scan;
 mod scenarios;

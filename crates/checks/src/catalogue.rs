@@ -186,7 +186,7 @@ pub mod cert {
     check!(WEAK_KEY, "cert.weak-key", Error,
         "Weak public key",
         "RSA keys below 2048 bits, DSA keys and EC keys on curves other than P-256, P-384 and P-521 are refused by current TLS stacks and by the NHS PKI.",
-        "Generate a new RSA key of at least 2048 bits (`bars-certcheck csr new`), make a new CSR and request a new certificate.");
+        "Generate a new RSA key of at least 2048 bits (`bars-certcheck csr new --fqdn FQDN`, FQDN being the endpoint's name), make a new CSR and request a new certificate.");
     check!(
         WEAK_SIGNATURE,
         "cert.weak-signature",
@@ -302,11 +302,11 @@ pub mod key {
     check!(UNENCRYPTED, "key.unencrypted", Info,
         "A private key file is stored without encryption",
         "Anyone who can read the file has the key. That is normal for a key a server loads at start-up, but the file must then be readable only by the server's account.",
-        "Keep the file readable by its owner only (`chmod 600 FILE`) on the server that uses it, or make keys encrypted from the start with `bars-certcheck csr new --encrypt-key`.");
+        "Keep the file readable by its owner only (`chmod 600 FILE`) on the server that uses it, or make keys encrypted from the start with `bars-certcheck csr new --fqdn FQDN --encrypt-key --password-env KEY_PASSWORD`.");
     check!(MISMATCH, "key.mismatch", Error,
         "The private key does not belong to the certificate or CSR",
         "The public key derived from the private key differs from the one in the certificate (or CSR). A server configured with them cannot complete a handshake.",
-        "Find the key the CSR was made from (compare `public_key_sha256` with `bars-certcheck match`), or make a new key and CSR.");
+        "Find the key the CSR was made from (compare `public_key_sha256` with `bars-certcheck match cert.pem request.csr private.key`), or make a new key and CSR.");
 }
 
 /// PKCS#12 findings.
@@ -316,7 +316,7 @@ pub mod pfx {
     check!(NO_CHAIN, "pfx.no-chain", Warning,
         "The PFX holds only the leaf, not its intermediates",
         "A server serving from this PFX will send the leaf alone unless the chain is configured elsewhere, and clients will fail with an incomplete chain.",
-        "Rebuild it with the chain: `bars-certcheck pfx build --key key.pem --cert cert.pem --chain chain.pem`.");
+        "Rebuild it with the chain: `bars-certcheck pfx build --key key.pem --cert cert.pem --chain chain.pem --out bundle.pfx --password-env PFX_PASSWORD` (the pfx extract command takes the key and certificate out of the old file; for an NHS certificate the sub-CA is added without --chain).");
     check!(BAD_PASSWORD, "pfx.bad-password", Error,
         "The PFX cannot be opened",
         "The password given does not open the PKCS#12 file (or it is damaged), so nothing in it could be checked.",
@@ -324,7 +324,7 @@ pub mod pfx {
     check!(LEGACY, "pfx.legacy", Info,
         "The PFX uses legacy encryption",
         "The PKCS#12 file is protected with legacy algorithms (RC2-40, 3DES, a SHA-1 MAC). Old Windows and .NET stacks need them; OpenSSL 3 opens such a file only with `-legacy`, and the encryption is weak.",
-        "Unless an old Windows or .NET server needs it, rebuild the PFX with current encryption (AES-256, PBKDF2): `bars-certcheck pfx build` writes that by default.");
+        "Unless an old Windows or .NET server needs it, rebuild the PFX with current encryption (AES-256, PBKDF2): `bars-certcheck pfx build --cert cert.pem --key key.pem --out bundle.pfx --password-env PFX_PASSWORD` writes that by default.");
 }
 
 /// TLS findings (raised by the probe).
@@ -338,7 +338,7 @@ pub mod tls {
     check!(CLIENT_CA_HINTS, "tls.client-ca-hints", Warning,
         "The advertised client CA names omit the environment's CA",
         "The CertificateRequest lists the CAs the server accepts client certificates from; it does not list the NHS CA of this environment, so the proxy's certificate is probably not trusted.",
-        "Configure the server's client-CA file with the environment's NHS CA (`bars-certcheck trust lint`).");
+        "Configure the server's client-CA file with the environment's NHS CA (`bars-certcheck trust lint client-ca.pem --env int`, or --env prod).");
     check!(ACCEPTS_ANONYMOUS, "tls.accepts-anonymous", Error,
         "The server accepts clients without a certificate",
         "With --mtls-audit the tool connected without a client certificate and the server accepted the request.",

@@ -110,6 +110,19 @@ gave no chain, else 0; 2 usage error (unreadable LIST, nothing valid in it).")]
     #[command(subcommand)]
     Trust(crate::cmd::trust::TrustCommand),
 
+    /// Certificates and CSRs from any container (PEM, DER, PKCS#7, PKCS#12, JKS) to PEM
+    /// or DER; private keys are never written.
+    #[command(after_help = "\
+Examples:
+  bars-certcheck convert bundle.p7b --to pem > chain.pem
+  bars-certcheck convert receiver.cer --to der --out receiver.der
+  bars-certcheck convert receiver.pfx --password-env PFX_PASSWORD --to pem --out certs.pem
+
+Exit codes: 0 written; 1 refused (a private key given, a wrong password, --out exists
+without --force); 2 usage error (DER of more than one object, DER on a terminal) or an
+input that cannot be read.")]
+    Convert(crate::cmd::convert::ConvertArgs),
+
     /// Which certificate, CSR, key and PFX belong together.
     #[command(after_help = "\
 Examples:

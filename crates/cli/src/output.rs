@@ -10,6 +10,18 @@ pub fn print(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes `bytes` to stdout; binary output (DER) is refused on a terminal (exit 2).
+pub fn print_bytes(bytes: &[u8], binary: bool) -> anyhow::Result<crate::exit::Exit> {
+    use std::io::IsTerminal;
+    if binary && std::io::stdout().is_terminal() {
+        anyhow::bail!("DER is binary and standard output is a terminal: give --out FILE (or redirect the output)");
+    }
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(crate::exit::Exit::Ok)
+}
+
 /// True when `err` is (caused by) a broken pipe.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {

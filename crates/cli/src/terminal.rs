@@ -2,8 +2,6 @@
 //! shell quoting for the commands the tool suggests, findings as indented text.
 
 use crate::exit::Exit;
-use std::path::Path;
-
 /// Prints a refusal and gives exit 1.
 pub fn refuse(what: &str, reason: &str) -> Exit {
     eprintln!("bars-certcheck: {what}: refused: {reason}");
@@ -25,51 +23,19 @@ pub fn prompt_new_password(what: &str) -> anyhow::Result<Option<String>> {
     Ok(Some(first))
 }
 
-/// Quotes `p` for a shell command line when it needs it.
-pub fn shell_path(p: &Path) -> String {
-    let s = p.display().to_string();
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./+:@".contains(c))
-    {
-        s
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
-
-/// One finding as indented plain text (the refusals and notes of `csr new` / `pfx build`).
-pub fn finding_text(f: &bars_checks::Finding) -> String {
-    format!(
-        "  {:<7} {}: {}\n          {}\n          fix: {}\n",
-        f.severity.as_str(),
-        f.id(),
-        f.title,
-        f.detail,
-        f.fix
-    )
-}
+pub use bars_report::onboarding::{finding_text, shell_path};
 
 /// A failed write of an artefact: an existing file is a refusal (1), anything else a
 /// usage error (2).
 pub fn write_failed(what: &str, e: bars_forge::ForgeError) -> Exit {
     match e {
         bars_forge::ForgeError::Exists(_) => refuse(what, &e.to_string()),
-        other => {
-            eprintln!("bars-certcheck: {what}: {other}");
-            Exit::Usage
-        }
+        other => usage(what, &other),
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_are_quoted_for_the_shell_when_needed() {
-        assert_eq!(shell_path(Path::new("a/b.key")), "a/b.key");
-        assert_eq!(shell_path(Path::new("my key")), "'my key'");
-        assert_eq!(shell_path(Path::new("it's")), "'it'\\''s'");
-    }
+/// A usage problem found after parsing (exit 2), e.g. DER asked for several certificates.
+pub fn usage(what: &str, why: &dyn std::fmt::Display) -> Exit {
+    eprintln!("bars-certcheck: {what}: {why}");
+    Exit::Usage
 }

@@ -116,3 +116,29 @@ pub fn check_made(
         findings: bars_checks::analyse(&input, &opts).findings,
     })
 }
+
+/// `csr new`'s check before writing: the request and key made (`made.csr_pem`,
+/// `made.key_pem`, named as they will be written) read back and analysed as `check`
+/// would; the findings at warning or above, or why they could not be read back.
+pub fn serious_in_made(
+    made: &bars_forge::csr::Generated,
+    names: (&str, &str),
+    passwords: &dyn PasswordProvider,
+    env: Option<Environment>,
+    at: i64,
+) -> Result<Vec<bars_checks::Finding>, String> {
+    let files = [
+        (names.0.to_string(), made.csr_pem.as_bytes()),
+        (names.1.to_string(), made.key_pem.as_bytes()),
+    ];
+    let back = check_made(&files, passwords, env, at)
+        .map_err(|e| format!("reading back what was generated: {e}"))?;
+    if back.csrs != 1 || back.keys != 1 {
+        return Err("reading back what was generated: expected one request and one key".into());
+    }
+    Ok(back
+        .findings
+        .into_iter()
+        .filter(|f| f.severity.at_or_above(bars_checks::Severity::Warning))
+        .collect())
+}

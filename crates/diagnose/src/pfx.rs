@@ -70,6 +70,49 @@ pub fn select(
     })
 }
 
+/// Why a PFX (or keystore) cannot be opened for `pfx extract`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OpenError {
+    /// No password, or a wrong one: a refusal (exit 1).
+    #[error("{0}")]
+    Locked(String),
+    /// Unreadable, or not a PFX at all (exit 2).
+    #[error("{0}")]
+    Unreadable(String),
+}
+
+/// Opens the one PKCS#12 file or Java keystore at `path` with `passwords`.
+pub fn open(
+    path: &std::path::Path,
+    passwords: &dyn PasswordProvider,
+    limits: &Limits,
+) -> Result<bars_model::Pfx, OpenError> {
+    use bars_model::ReadErrorKind as K;
+    let parsed = bars_model::read_path(path, passwords, limits);
+    if let Some(e) = parsed.errors.first() {
+        return Err(match e.kind {
+            K::NeedPassword { .. } | K::BadPassword { .. } => OpenError::Locked(format!(
+                "{e} (give the PFX password with --password-env VAR or --password-file FILE)"
+            )),
+            _ => OpenError::Unreadable(e.to_string()),
+        });
+    }
+    parsed
+        .items
+        .into_iter()
+        .find_map(|i| match i {
+            Item::Pfx(p) => Some(p),
+            _ => None,
+        })
+        .ok_or_else(|| {
+            OpenError::Unreadable(format!(
+                "{}: not a PKCS#12 file or Java keystore",
+                path.display()
+            ))
+        })
+}
+
 /// Findings that stop the build. The name of an issued certificate cannot be changed by
 /// packaging it, so `name.*` findings are reported, not refused; the chain is rebuilt
 /// from the path (`rebuilt`), so its order and completeness as given do not matter when
@@ -254,6 +297,239 @@ pub fn describe_path(analysis: &Analysis, path: &[usize]) -> String {
         .map(|e| format!("{} ({})", cn_or_subject(&e.cert), source_label(&e.source)))
         .collect::<Vec<_>>()
         .join(" → ")
+}
+
+/// Why the file built is not written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AssembleError {
+    /// The key does not belong to the leaf (a refusal).
+    #[error("key.mismatch: {0}")]
+    KeyMismatch(bars_forge::ForgeError),
+    /// Building or reading back failed (a bug, or an encrypted key).
+    #[error("{0}")]
+    Failed(String),
+    /// The file would not check clean: these findings (a refusal).
+    #[error("the PFX would not check clean")]
+    NotClean(Vec<Finding>),
+}
+
+/// How the PFX is protected and named.
+#[derive(Clone)]
+pub struct Packing {
+    /// The PFX password.
+    pub password: String,
+    /// The legacy form (3DES, SHA-1 MAC).
+    pub legacy: bool,
+    /// The key entry's friendlyName (empty: the certificate's CN).
+    pub friendly_name: Option<String>,
+}
+
+/// Builds the PFX of `plan` (the leaf, the included intermediates, `key`) as `packing`
+/// says, reads it back and checks it as `check out.pfx` would (as `out_name`): the bytes
+/// to write and what the check says, or why not.
+pub fn assemble(
+    (selection, plan, key): (&Selection, &Plan, &PrivateKey),
+    out_name: &str,
+    packing: Packing,
+    opts: &Options,
+) -> Result<(Vec<u8>, Checked), AssembleError> {
+    let Packing {
+        password,
+        legacy,
+        friendly_name,
+    } = packing;
+    let password = password.as_str();
+    let key_der = key
+        .pkcs8_der()
+        .ok_or_else(|| AssembleError::Failed("the key is still encrypted".into()))?;
+    let spec = bars_forge::pfx::PfxSpec {
+        key_pkcs8_der: key_der.to_vec(),
+        leaf_der: selection.leaf.der().to_vec(),
+        chain_der: plan
+            .included
+            .iter()
+            .filter_map(|&i| plan.analysis.certificates.get(i))
+            .map(|e| e.cert.der().to_vec())
+            .collect(),
+        password: password.to_string(),
+        legacy,
+        friendly_name: friendly_name.unwrap_or_default(),
+    };
+    let bytes = match bars_forge::pfx::build(&spec) {
+        Ok(b) => b,
+        Err(e @ bars_forge::ForgeError::KeyMismatch) => return Err(AssembleError::KeyMismatch(e)),
+        Err(e) => return Err(AssembleError::Failed(e.to_string())),
+    };
+    let checked = check_built(&bytes, out_name, password, opts).ok_or_else(|| {
+        AssembleError::Failed(
+            "the PFX just built cannot be read back (a bug: please report it)".into(),
+        )
+    })?;
+    let stop: Vec<Finding> = checked
+        .analysis
+        .findings
+        .iter()
+        .filter(|f| blocks(f, false))
+        .cloned()
+        .collect();
+    if stop.is_empty() {
+        Ok((bytes, checked))
+    } else {
+        Err(AssembleError::NotClean(stop))
+    }
+}
+
+/// The plan's certificates that were given but are not on the path, in words.
+pub fn left_out_notes(plan: &Plan) -> Vec<String> {
+    plan.left_out
+        .iter()
+        .filter_map(|&i| plan.analysis.certificates.get(i))
+        .map(|e| {
+            format!(
+                "leaving out {} ({}): it is not on the certificate's path",
+                e.cert.summary().subject,
+                source_label(&e.source)
+            )
+        })
+        .collect()
+}
+
+/// What `pfx build` says when it has written `out`: what the file holds, how it is
+/// protected, what `check` will say, and the command that checks it (`check_options`:
+/// the password and `--ca` options as given, quoted for a shell).
+pub fn written_text(
+    (plan, leaf, checked): (&Plan, &Certificate, &Checked),
+    out: &std::path::Path,
+    legacy: bool,
+    check_options: &str,
+) -> String {
+    use bars_report::onboarding::{finding_text, shell_path};
+    let (certificates, root) = contents(plan, leaf);
+    let notes: String = checked
+        .analysis
+        .findings
+        .iter()
+        .filter(|f| f.severity.at_or_above(Severity::Warning))
+        .map(finding_text)
+        .collect();
+    bars_report::onboarding::pfx_written(&bars_report::onboarding::PfxWritten {
+        out: &out.display().to_string(),
+        certificates,
+        root,
+        encryption: &checked.summary.encryption,
+        mac: checked.summary.mac.as_deref(),
+        legacy,
+        environment: checked.analysis.environment,
+        notes: &notes,
+        check: &format!("bars-certcheck check {}{check_options}", shell_path(out)),
+    })
+}
+
+/// A password that is given, or none; never a prompt.
+struct Fixed(Option<String>);
+
+impl PasswordProvider for Fixed {
+    fn password(&self, _what: &str) -> Option<String> {
+        self.0.clone()
+    }
+}
+
+/// The one private key of `pfx build --key`, opened: with `key_password`
+/// (`--key-password-*`) when given; else the PFX password, then `prompt` (a terminal).
+/// The error is one line naming the file and what to give.
+pub fn read_key(
+    path: &std::path::Path,
+    key_password: Option<String>,
+    pfx_password: Option<&str>,
+    prompt: &dyn PasswordProvider,
+    limits: &Limits,
+) -> Result<PrivateKey, String> {
+    let explicit = key_password.is_some();
+    let first = key_password.or_else(|| pfx_password.map(str::to_string));
+    let tried = first.is_some();
+    let open = |pw: &dyn PasswordProvider| match bars_model::private_key_in(path, pw, limits) {
+        Ok(k) if k.pkcs8_der().is_some() => Ok(Ok(k)),
+        Ok(_) => Ok(Err(None)),
+        Err(bars_model::FileError::Locked(e)) => Ok(Err(Some(e.to_string()))),
+        Err(e) => Err(e.to_string()),
+    };
+    let mut key = open(&Fixed(first))?;
+    if !explicit && key.is_err() {
+        // The PFX password did not open it (or there was none): ask on the terminal.
+        key = open(prompt)?;
+    }
+    key.map_err(|why| {
+        let why = why.unwrap_or_else(|| match tried {
+            true => format!("{}: wrong password for the encrypted private key", path.display()),
+            false => format!("{}: the private key is encrypted", path.display()),
+        });
+        format!("{why}; give its password with --key-password-env VAR or --key-password-file FILE (without them the PFX password is tried, then a prompt on a terminal)")
+    })
+}
+
+/// Why `--out` cannot be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutError {
+    /// `--out` names one of the inputs (a usage error).
+    #[error("--out {0} is one of the inputs; refusing to overwrite it")]
+    IsInput(String),
+    /// Its directory is missing, or it exists without `--force`.
+    #[error(transparent)]
+    Forge(#[from] bars_forge::ForgeError),
+}
+
+/// `--out` is never one of `inputs`, and never replaced without `force`: `Ok(true)` when
+/// it exists (and will be replaced).
+pub fn check_out(
+    out: &std::path::Path,
+    inputs: &[&std::path::Path],
+    force: bool,
+) -> Result<bool, OutError> {
+    let same = |a: &std::path::Path, b: &std::path::Path| matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y);
+    if inputs.iter().any(|i| same(out, i)) {
+        return Err(OutError::IsInput(out.display().to_string()));
+    }
+    Ok(bars_forge::write::check_destination(out, force)?)
+}
+
+/// Why the plan was refused, after its findings: whether the chain itself was complete,
+/// else what to give.
+pub fn refusal_note(r: &Refusal, leaf: &Certificate) -> String {
+    let a = &r.analysis;
+    match &r.complete_path {
+        Some(path) => format!("(the chain itself is complete: {})", describe_path(a, path)),
+        None => {
+            let env = a
+                .environment
+                .map(|e| format!("the {} environment", e.as_str().to_uppercase()))
+                .unwrap_or_else(|| "any known environment".into());
+            let tag = a
+                .environment
+                .filter(|e| e.is_nhs())
+                .map(|e| format!("{}:", e.as_str()))
+                .unwrap_or_default();
+            format!(
+                "the chain from {} does not reach a trusted root of {env}: give missing intermediates with --chain FILE, and trust a root the tool does not know (a private test hierarchy) with --ca {tag}FILE",
+                cn_or_subject(leaf),
+            )
+        }
+    }
+}
+
+/// The certificates of the built file in words: the leaf, then each included one with
+/// where it came from; and the root left out, if any.
+pub fn contents(plan: &Plan, leaf: &Certificate) -> (Vec<String>, Option<String>) {
+    let label = |i: usize| {
+        plan.analysis
+            .certificates
+            .get(i)
+            .map(|e| format!("{} ({})", cn_or_subject(&e.cert), source_label(&e.source)))
+    };
+    let mut certificates = vec![format!("{} (leaf)", cn_or_subject(leaf))];
+    certificates.extend(plan.included.iter().filter_map(|&i| label(i)));
+    (certificates, plan.root.and_then(label))
 }
 
 #[cfg(test)]

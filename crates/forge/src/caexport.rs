@@ -90,6 +90,29 @@ pub fn select(sel: CaSelection) -> Result<Vec<&'static NhsCa>, CaExportError> {
     Ok(out)
 }
 
+impl CaEncoding {
+    /// DER when `der` (`--der`), else PEM.
+    pub fn der_if(der: bool) -> Self {
+        if der {
+            CaEncoding::Der
+        } else {
+            CaEncoding::Pem
+        }
+    }
+}
+
+/// The common names of the selection, for saying what was written.
+pub fn names(sel: CaSelection) -> String {
+    select(sel)
+        .map(|cas| {
+            cas.iter()
+                .map(|c| c.common_name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
 fn der_of(ca: &'static NhsCa) -> Result<&'static [u8], CaExportError> {
     ca.der().ok_or_else(|| CaExportError::Damaged(ca.id.into()))
 }

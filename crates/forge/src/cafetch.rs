@@ -56,25 +56,36 @@ pub struct Accepted {
     pub loud_warning: Option<String>,
 }
 
-fn to_der(bytes: &[u8]) -> Result<Vec<u8>, CaFetchError> {
+/// Every certificate in `bytes`, whatever the container (PEM bundle, possibly with text
+/// around it; DER; PKCS#7 in PEM or DER), in order.
+fn candidates(bytes: &[u8]) -> Result<Vec<Vec<u8>>, CaFetchError> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let trimmed = bytes.trim_ascii();
     if trimmed.is_empty() {
-        return Err(CaFetchError::NotACertificate("empty download".into()));
-    }
-    // PEM, possibly with text around it (openssl x509 -text output): the first
-    // certificate block.
-    if let Some(der) = bars_model::pem_first(trimmed, &["CERTIFICATE", "X509 CERTIFICATE"])
-        .map_err(CaFetchError::NotACertificate)?
-    {
-        return Ok(der);
+        return Err(CaFetchError::NotACertificate("it is empty".into()));
     }
     if bars_model::looks_like_html(trimmed) {
         return Err(CaFetchError::NotACertificate(
-            "looks like an HTML page (a login or error page?)".into(),
+            "it looks like an HTML page (a login or error page?)".into(),
         ));
     }
-    Ok(bytes.to_vec())
+    let limits = bars_model::Limits::default();
+    let parsed = bars_model::read_bytes("download", bytes, &bars_model::NoPassword, &limits);
+    let ders: Vec<Vec<u8>> = parsed.certificates().map(|c| c.der().to_vec()).collect();
+    if ders.is_empty() {
+        let kind = |i: &bars_model::Item| match i {
+            bars_model::Item::Key(_) => "a private key (PRIVATE KEY)",
+            bars_model::Item::Csr(_) => "a certificate signing request",
+            _ => "no certificate",
+        };
+        let why = match (parsed.items.first(), parsed.errors.first()) {
+            (Some(item), _) => format!("it holds {}, no certificate", kind(item)),
+            (None, Some(e)) => e.kind.to_string(),
+            (None, None) => "no certificate in it".into(),
+        };
+        return Err(CaFetchError::NotACertificate(why));
+    }
+    Ok(ders)
 }
 
 /// The file `ca fetch` writes for `env` by default: the published file's name, as PEM.
@@ -126,7 +137,29 @@ pub fn files_to_write(
     })
 }
 
-/// Decides whether `bytes` (DER or PEM) is the CA to install for `env`. `now` is Unix
+/// Sorts `files` (from [`files_to_write`]) into those already holding exactly that
+/// content (`.0`, left alone) and those to write (`.1`); an existing file with other
+/// contents is refused without `force`, and a missing directory always.
+#[allow(clippy::type_complexity)]
+pub fn pending(
+    files: Vec<(std::path::PathBuf, String)>,
+    force: bool,
+) -> Result<(Vec<std::path::PathBuf>, Vec<(std::path::PathBuf, String)>), crate::ForgeError> {
+    let mut unchanged = Vec::new();
+    let mut to_write = Vec::new();
+    for (path, body) in files {
+        match std::fs::read(&path) {
+            Ok(old) if old == body.as_bytes() => unchanged.push(path),
+            _ => {
+                crate::write::check_destination(&path, force)?;
+                to_write.push((path, body));
+            }
+        }
+    }
+    Ok((unchanged, to_write))
+}
+
+/// Decides whether `bytes` (any certificate container: PEM, DER, PKCS#7) holds the CA to install for `env`. `now` is Unix
 /// seconds, used only to refuse an expired certificate under `allow_new`.
 pub fn verify_fetched(
     env: Environment,
@@ -145,54 +178,86 @@ pub fn verify_fetched(
     let root_der = root
         .der()
         .ok_or_else(|| CaFetchError::NoSource(env.as_str().into()))?;
-    let der = to_der(bytes)?;
-    let (rest, cert) = x509_parser::certificate::X509Certificate::from_der(&der)
-        .map_err(|e| CaFetchError::NotACertificate(format!("not DER X.509 ({e})")))?;
-    if !rest.is_empty() {
-        return Err(CaFetchError::NotACertificate(
-            "trailing bytes after the certificate".into(),
-        ));
-    }
-    let sha =
-        bars_model::lower_hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &der).as_ref());
-    let bundle_pem = format!(
-        "{}{}",
-        bars_model::pem_encode("CERTIFICATE", &der),
-        bars_model::pem_encode("CERTIFICATE", root_der)
-    );
+    let all = candidates(bytes)?;
+    let sha_of = |der: &[u8]| {
+        bars_model::lower_hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der).as_ref())
+    };
     let file_name = format!("{}.crt", expected.id);
-    if sha == source.sha256 {
-        return Ok(Accepted {
-            der,
-            sha256: sha,
-            bundle_pem,
-            file_name,
-            pinned: true,
-            loud_warning: None,
-        });
+    let accepted = |der: Vec<u8>, pinned: bool, loud_warning: Option<String>| Accepted {
+        sha256: sha_of(&der),
+        bundle_pem: format!(
+            "{}{}",
+            bars_model::pem_encode("CERTIFICATE", &der),
+            bars_model::pem_encode("CERTIFICATE", root_der)
+        ),
+        der,
+        file_name: file_name.clone(),
+        pinned,
+        loud_warning,
+    };
+    // The pinned certificate wherever it is in the file (a bundle of root and sub-CA, a
+    // .p7b): the others are ignored.
+    if let Some(der) = all.iter().find(|d| sha_of(d) == source.sha256) {
+        return Ok(accepted(der.clone(), true, None));
     }
-    if let Some(known) = bars_nhs::find_by_sha256(&sha) {
-        return Err(CaFetchError::WrongCa {
-            name: format!("{} ({})", known.common_name, known.env.as_str()),
-            env: env.as_str().into(),
-            expected: expected.common_name.into(),
-        });
+    // Otherwise the refusal of the first certificate that is not a root (a bundle's root
+    // is not what was asked for, and saying so would hide the sub-CA's problem).
+    let mut refusals: Vec<(bool, CaFetchError)> = Vec::new();
+    for der in &all {
+        let sha = sha_of(der);
+        let is_root =
+            bars_nhs::find_by_sha256(&sha).is_some_and(|k| k.role == bars_nhs::CaRole::Root);
+        let why = if let Some(known) = bars_nhs::find_by_sha256(&sha) {
+            // The environment's own root (or a legacy CA) beside the wrong sub-CA: keep
+            // looking; refuse on it only when nothing else is there.
+            CaFetchError::WrongCa {
+                name: format!("{} ({})", known.common_name, known.env.as_str()),
+                env: env.as_str().into(),
+                expected: expected.common_name.into(),
+            }
+        } else if let Some(other) = bars_nhs::find_other_by_sha256(&sha) {
+            CaFetchError::WrongCa {
+                name: format!("{}, a CA of {}", other.common_name, other.label()),
+                env: env.as_str().into(),
+                expected: expected.common_name.into(),
+            }
+        } else if !allow_new {
+            CaFetchError::NotPinned {
+                sha256: sha,
+                expected: expected.common_name.into(),
+                pinned: source.sha256.into(),
+            }
+        } else {
+            match allow_new_ok(der, root_der, root.common_name, now) {
+                Ok(()) => {
+                    let loud_warning = Some(format!(
+                        "WARNING: this is NOT the pinned {} (SHA-256 {}). It is a CA signed by {}, accepted only because of --allow-new. Fetched SHA-256: {sha}. Confirm it with the NHS before trusting it.",
+                        expected.common_name, source.sha256, root.common_name
+                    ));
+                    return Ok(accepted(der.clone(), false, loud_warning));
+                }
+                Err(e) => e,
+            }
+        };
+        refusals.push((is_root, why));
     }
-    if let Some(other) = bars_nhs::find_other_by_sha256(&sha) {
-        return Err(CaFetchError::WrongCa {
-            name: format!("{}, a CA of {}", other.common_name, other.label()),
-            env: env.as_str().into(),
-            expected: expected.common_name.into(),
-        });
-    }
-    if !allow_new {
-        return Err(CaFetchError::NotPinned {
-            sha256: sha,
-            expected: expected.common_name.into(),
-            pinned: source.sha256.into(),
-        });
-    }
-    // --allow-new: a CA, in date, signed by the embedded root of env.
+    let pick = refusals.iter().position(|(root, _)| !root).unwrap_or(0);
+    Err(if pick < refusals.len() {
+        refusals.swap_remove(pick).1
+    } else {
+        CaFetchError::NotACertificate("no certificate in it".into())
+    })
+}
+
+/// `--allow-new`: a CA, not self-issued, in date at `now`, signed by the embedded root.
+fn allow_new_ok(
+    der: &[u8],
+    root_der: &[u8],
+    root_name: &str,
+    now: i64,
+) -> Result<(), CaFetchError> {
+    let (_, cert) = x509_parser::certificate::X509Certificate::from_der(der)
+        .map_err(|e| CaFetchError::NotACertificate(format!("not DER X.509 ({e})")))?;
     let is_ca = cert
         .basic_constraints()
         .ok()
@@ -214,20 +279,8 @@ pub fn verify_fetched(
             "it is outside its validity period".into(),
         ));
     }
-    verify_signed_by(&der, root_der)
-        .map_err(|why| CaFetchError::NewRefused(format!("{why} ({})", root.common_name)))?;
-    let loud_warning = Some(format!(
-        "WARNING: this is NOT the pinned {} (SHA-256 {}). It is a CA signed by {}, accepted only because of --allow-new. Fetched SHA-256: {}. Confirm it with the NHS before trusting it.",
-        expected.common_name, source.sha256, root.common_name, sha
-    ));
-    Ok(Accepted {
-        der,
-        sha256: sha,
-        bundle_pem,
-        file_name,
-        pinned: false,
-        loud_warning,
-    })
+    verify_signed_by(der, root_der)
+        .map_err(|why| CaFetchError::NewRefused(format!("{why} ({root_name})")))
 }
 
 /// Checks that `cert_der`'s signature verifies under `issuer_der`'s key (the model's one

@@ -36,6 +36,51 @@ pub enum ConvertError {
     OnlyKeys(usize),
 }
 
+/// Why the inputs of `convert` are not used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputError {
+    /// An input could not be read (each problem, one line): exit 2.
+    #[error("{}", .0.join("\n"))]
+    Unreadable(Vec<String>),
+    /// A PFX or keystore did not open (no password, or a wrong one): a refusal.
+    #[error("{0} (give the password with --password-env VAR or --password-file FILE)")]
+    Locked(String),
+    /// A private key file was given: keys are never converted (a refusal).
+    #[error("{0} holds a private key: convert never writes keys (the pfx extract command writes the key of a PFX, encrypted)")]
+    Key(String),
+}
+
+/// Reads every input by content (`-` is standard input): refuses a private key file, and
+/// a PFX that does not open.
+pub fn read_inputs(
+    inputs: &[std::path::PathBuf],
+    passwords: &dyn bars_model::PasswordProvider,
+    limits: &bars_model::Limits,
+) -> Result<Vec<Item>, InputError> {
+    use bars_model::ReadErrorKind as K;
+    let mut items = Vec::new();
+    let mut unreadable = Vec::new();
+    for path in inputs {
+        let parsed = bars_model::read_path(path, passwords, limits);
+        for e in parsed.errors {
+            if matches!(e.kind, K::NeedPassword { .. } | K::BadPassword { .. }) {
+                return Err(InputError::Locked(e.to_string()));
+            }
+            unreadable.push(e.to_string());
+        }
+        if parsed.items.iter().any(|i| matches!(i, Item::Key(_))) {
+            return Err(InputError::Key(path.display().to_string()));
+        }
+        items.extend(parsed.items);
+    }
+    if unreadable.is_empty() {
+        Ok(items)
+    } else {
+        Err(InputError::Unreadable(unreadable))
+    }
+}
+
 /// What `convert` produced.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Converted {

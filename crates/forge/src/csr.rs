@@ -31,6 +31,10 @@ pub struct Generated {
     pub csr_pem: String,
     /// CSR DER.
     pub csr_der: Vec<u8>,
+    /// The key's size in bits.
+    pub bits: u32,
+    /// The key file is (or, for a renewal, was already) encrypted.
+    pub key_encrypted: bool,
 }
 
 impl std::fmt::Debug for Generated {
@@ -78,6 +82,40 @@ pub fn generate(spec: &CsrSpec) -> Result<Generated, ForgeError> {
         key_pkcs8_der,
         csr_pem,
         csr_der,
+        bits: spec.bits,
+        key_encrypted: spec.key_password.is_some(),
+    })
+}
+
+/// `csr new --key FILE`: reads the existing key at `path` (an encrypted one opened with
+/// `passwords`) and makes its renewal request for `fqdn` ([`csr_from_key`]'s refusals
+/// apply). The result's `key_pem` is the key unencrypted, in memory only, for checking:
+/// the key file itself is never written.
+pub fn renew(
+    path: &std::path::Path,
+    passwords: &dyn bars_model::PasswordProvider,
+    fqdn: &str,
+    limits: &bars_model::Limits,
+) -> Result<Generated, ForgeError> {
+    let key = match bars_model::private_key_in(path, passwords, limits) {
+        Ok(k) => k,
+        Err(bars_model::FileError::Locked(e)) => return Err(ForgeError::Locked(e.to_string())),
+        Err(e) => {
+            return Err(ForgeError::Input {
+                what: "the key".into(),
+                detail: e.to_string(),
+            })
+        }
+    };
+    let r = csr_from_key(&key, fqdn)?;
+    let der = key.pkcs8_der().ok_or(ForgeError::KeyLocked)?.to_vec();
+    Ok(Generated {
+        key_pem: crate::pem::encode("PRIVATE KEY", &der),
+        key_pkcs8_der: der,
+        csr_pem: r.csr_pem,
+        csr_der: r.csr_der,
+        bits: r.bits,
+        key_encrypted: key.summary.encrypted,
     })
 }
 
@@ -94,6 +132,120 @@ fn cn_only_csr(key: &KeyPair, fqdn: &str) -> Result<(String, Vec<u8>), ForgeErro
         .map_err(|e| ForgeError::Generate(e.to_string()))?;
     let pem = csr.pem().map_err(|e| ForgeError::Generate(e.to_string()))?;
     Ok((pem, csr.der().to_vec()))
+}
+
+/// Most characters in an X.509 CN (RFC 5280 ub-common-name).
+pub const CN_MAX: usize = 64;
+
+/// `csr new`'s first step, before anything else: the name judged for `env` (`None`:
+/// from the BaRS prefix), with the warnings to print when `force` lets a name against
+/// the BaRS rules through; or the refusal. A CN no CA could issue is refused always.
+pub fn judge_name(
+    fqdn: &str,
+    env: Option<bars_nhs::Environment>,
+    force: bool,
+) -> Result<(bars_nhs::CsrName, Vec<String>), String> {
+    if fqdn.len() > CN_MAX {
+        return Err(format!(
+            "{fqdn} is {} characters long; a certificate's CN holds at most {CN_MAX}, so no CA can issue it (not even with --force)",
+            fqdn.len()
+        ));
+    }
+    if let Some((label, problem)) = fqdn
+        .split('.')
+        .find_map(|l| bars_nhs::check_dns_label(l).err().map(|p| (l, p)))
+    {
+        return Err(format!("{fqdn:?} is not a DNS name: the label {label:?} is invalid: {problem} (not even --force makes it one)"));
+    }
+    let judged = bars_nhs::judge_csr_name(fqdn, env);
+    let warnings = match (&judged.problem, force) {
+        (None, _) => Vec::new(),
+        (Some(p), false) => {
+            return Err(format!(
+            "{p}. The NHS only signs requests for BaRS names; use --force to generate one anyway"
+        ))
+        }
+        (Some(p), true) => vec![
+            format!("--force: generating a request that breaks the BaRS naming rules: {p}"),
+            "--force: the NHS will refuse to sign this request.".into(),
+        ],
+    };
+    Ok((judged, warnings))
+}
+
+/// Where `csr new` writes, checked before any key is made.
+#[derive(Clone, Debug)]
+pub struct Outputs {
+    /// The key file (for a renewal, the existing key, which is not written).
+    pub key: std::path::PathBuf,
+    /// The request file.
+    pub csr: std::path::PathBuf,
+    /// The key file to be written exists already (replaced under `force`).
+    pub key_existed: bool,
+    /// Existing files that `force` will replace (say so).
+    pub replaced: Vec<std::path::PathBuf>,
+}
+
+/// The outputs of `csr new` for `fqdn` (`<fqdn>.key`, `<fqdn>.csr` unless given), each
+/// checked: its directory exists, and it does not, unless `force`. With `renewal_key`
+/// only the request is written.
+pub fn outputs(
+    fqdn: &str,
+    key_out: Option<&std::path::Path>,
+    csr_out: Option<&std::path::Path>,
+    renewal_key: Option<&std::path::Path>,
+    force: bool,
+) -> Result<Outputs, ForgeError> {
+    let or = |p: Option<&std::path::Path>, ext: &str| {
+        p.map_or_else(
+            || format!("{fqdn}.{ext}").into(),
+            std::path::Path::to_path_buf,
+        )
+    };
+    let key = or(renewal_key.or(key_out), "key");
+    let csr = or(csr_out, "csr");
+    if key == csr {
+        return Err(ForgeError::Input {
+            what: "outputs".into(),
+            detail: format!("the key and the request would both be {}", key.display()),
+        });
+    }
+    let mut out = Outputs {
+        key_existed: false,
+        replaced: Vec::new(),
+        key,
+        csr,
+    };
+    let written = [&out.key, &out.csr]
+        .into_iter()
+        .skip(usize::from(renewal_key.is_some()));
+    for path in written {
+        if crate::write::check_destination(path, force)? {
+            out.replaced.push(path.clone());
+        }
+    }
+    out.key_existed = renewal_key.is_none() && out.replaced.contains(&out.key);
+    Ok(out)
+}
+
+/// Writes what [`generate`] (or [`renew`]) made to `outs`: the key (mode 0600; not for a
+/// renewal, whose key is the user's), then the request (0644), each atomically; a key
+/// newly written is removed again when the request cannot be.
+pub fn write_made(
+    made: &Generated,
+    outs: &Outputs,
+    renewal: bool,
+    force: bool,
+) -> Result<(), ForgeError> {
+    use crate::write::{write_atomic, MODE_PUBLIC, MODE_SECRET};
+    if !renewal {
+        write_atomic(&outs.key, made.key_pem.as_bytes(), MODE_SECRET, force)?;
+    }
+    write_atomic(&outs.csr, made.csr_pem.as_bytes(), MODE_PUBLIC, force).inspect_err(|_| {
+        if !renewal && !outs.key_existed {
+            let _ = std::fs::remove_file(&outs.key);
+        }
+    })
 }
 
 /// Smallest RSA modulus accepted for a renewal CSR (the NHS CA's minimum).

@@ -26,6 +26,8 @@ pub enum KeyProtection {
     },
     /// `PRIVATE KEY`, unencrypted (`--no-encrypt`).
     Plain,
+    /// The key is not taken out (no `--key-out`).
+    Omit,
 }
 
 impl std::fmt::Debug for KeyProtection {
@@ -40,6 +42,31 @@ impl std::fmt::Debug for KeyProtection {
                 .field("reused_pfx_password", reused_pfx_password)
                 .finish(),
             KeyProtection::Plain => f.write_str("Plain"),
+            KeyProtection::Omit => f.write_str("Omit"),
+        }
+    }
+}
+
+impl KeyProtection {
+    /// The protection `pfx extract` uses: none needed without a key file (`key_out`
+    /// false); `--no-encrypt`; the key password; else the PFX's own password, when it is
+    /// not empty. `None`: a new password must be asked for.
+    pub fn choose(
+        key_out: bool,
+        no_encrypt: bool,
+        key_password: Option<String>,
+        pfx_password: Option<String>,
+    ) -> Option<KeyProtection> {
+        let encrypt = |password, reused_pfx_password| KeyProtection::Encrypt {
+            password,
+            reused_pfx_password,
+        };
+        match (key_out, no_encrypt, key_password, pfx_password) {
+            (false, ..) => Some(KeyProtection::Omit),
+            (_, true, ..) => Some(KeyProtection::Plain),
+            (_, _, Some(pw), _) => Some(encrypt(pw, false)),
+            (_, _, None, Some(pw)) if !pw.is_empty() => Some(encrypt(pw, true)),
+            _ => None,
         }
     }
 }
@@ -81,6 +108,19 @@ pub struct ExtractOutputs {
     pub key_out: Option<PathBuf>,
     /// Replace existing files (`--force`).
     pub force: bool,
+}
+
+impl ExtractOutputs {
+    /// Checks every output before anything is read or made: each directory exists, no
+    /// file exists (unless `force`), no path is given twice.
+    pub fn check(&self) -> Result<(), ForgeError> {
+        let all = [
+            Some(&self.cert_out),
+            self.chain_out.as_ref(),
+            self.key_out.as_ref(),
+        ];
+        check_targets(all.into_iter().flatten().map(PathBuf::as_path), self.force)
+    }
 }
 
 /// Splits an opened PFX into leaf, chain and key. The leaf is the certificate whose public
@@ -138,6 +178,7 @@ pub fn extract(pfx: &Pfx, key: &KeyProtection) -> Result<Extracted, ForgeError> 
         .collect();
     let key_pem = match first_key {
         None => None,
+        Some(_) if matches!(key, KeyProtection::Omit) => None,
         Some(k) => {
             let der = k.pkcs8_der().ok_or_else(|| ForgeError::Input {
                 what: "PFX private key".into(),
@@ -165,6 +206,7 @@ pub fn extract(pfx: &Pfx, key: &KeyProtection) -> Result<Extracted, ForgeError> 
                     );
                     crate::pem::encode("PRIVATE KEY", der)
                 }
+                KeyProtection::Omit => return Err(ForgeError::KeyLocked),
             })
         }
     };
@@ -253,9 +295,7 @@ pub fn check_targets<'a>(
                 detail: format!("{} is given for two outputs", p.display()),
             });
         }
-        if !force && std::fs::symlink_metadata(p).is_ok() {
-            return Err(ForgeError::Exists(p.to_path_buf()));
-        }
+        crate::write::check_destination(p, force)?;
         seen.push(p);
     }
     Ok(())

@@ -36,6 +36,9 @@ pub enum ForgeError {
     /// The key is still encrypted (no password, or a wrong one).
     #[error("the private key is encrypted and was not opened: give its password with --password-env or --password-file")]
     KeyLocked,
+    /// An encrypted key did not open: no password, or a wrong one (the reason).
+    #[error("{0}; give its password with --password-env VAR or --password-file FILE")]
+    Locked(String),
     /// The key is not RSA (the NHS CA issues for RSA keys only).
     #[error("the key is {0}, not RSA: the NHS CA issues BaRS certificates for RSA keys only (make a new one with `csr new --fqdn`)")]
     KeyNotRsa(String),
@@ -62,12 +65,23 @@ pub enum ForgeError {
     /// The target exists and overwriting was not allowed.
     #[error("{}: already exists (use --force to replace it)", .0.display())]
     Exists(PathBuf),
-    /// A file system operation failed.
-    #[error("{}: {source}", path.display())]
+    /// The directory an output file would go in does not exist (or is not a directory).
+    #[error("{}: cannot write it: its directory does not exist", .0.display())]
+    NoDirectory(PathBuf),
+    /// A file system operation failed: the path the user gave, and the OS's reason (once).
+    #[error("{}: {error}", path.display())]
     Io {
-        /// The path involved.
+        /// The path involved (the user's, never a temporary file's).
         path: PathBuf,
         /// The OS error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
+}
+
+/// The directory `path` goes in (`.` for a bare file name).
+pub fn dir_of(path: &std::path::Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }

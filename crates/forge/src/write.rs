@@ -4,7 +4,7 @@ use crate::ForgeError;
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Mode for private keys and PFX files.
 pub const MODE_SECRET: u32 = 0o600;
@@ -21,15 +21,10 @@ pub fn write_atomic(
 ) -> Result<(), ForgeError> {
     let io = |p: &Path| {
         let p = p.to_path_buf();
-        move |source| ForgeError::Io { path: p, source }
+        move |error| ForgeError::Io { path: p, error }
     };
-    if !overwrite && fs::symlink_metadata(path).is_ok() {
-        return Err(ForgeError::Exists(path.to_path_buf()));
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    check_destination(path, overwrite)?;
+    let dir = crate::dir_of(path);
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -48,24 +43,24 @@ pub fn write_atomic(
                 break;
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(io(&candidate)(e)),
+            Err(e) => return Err(io(path)(e)),
         }
     }
     let Some((tmp_path, mut file)) = tmp else {
         return Err(ForgeError::Io {
-            path: dir,
-            source: std::io::Error::other("no free temporary file name"),
+            path: path.to_path_buf(),
+            error: std::io::Error::other("no free temporary file name in its directory"),
         });
     };
     let result = (|| -> Result<(), ForgeError> {
-        file.write_all(bytes).map_err(io(&tmp_path))?;
+        file.write_all(bytes).map_err(io(path))?;
         // The umask may have narrowed the mode; set it exactly.
         fs::set_permissions(
             &tmp_path,
             std::os::unix::fs::PermissionsExt::from_mode(mode),
         )
-        .map_err(io(&tmp_path))?;
-        file.sync_all().map_err(io(&tmp_path))?;
+        .map_err(io(path))?;
+        file.sync_all().map_err(io(path))?;
         if !overwrite {
             // Re-check just before the rename; hard_link refuses an existing target atomically.
             fs::hard_link(&tmp_path, path).map_err(|e| {
@@ -75,7 +70,7 @@ pub fn write_atomic(
                     io(path)(e)
                 }
             })?;
-            fs::remove_file(&tmp_path).map_err(io(&tmp_path))?;
+            fs::remove_file(&tmp_path).map_err(io(path))?;
         } else {
             fs::rename(&tmp_path, path).map_err(io(path))?;
         }
@@ -88,4 +83,18 @@ pub fn write_atomic(
         let _ = fs::remove_file(&tmp_path);
     }
     result
+}
+
+/// Checks, before anything is made, that `path` can be written: its directory exists
+/// ([`ForgeError::NoDirectory`], naming the path as given) and it does not exist unless
+/// `overwrite` ([`ForgeError::Exists`]). Returns whether it exists.
+pub fn check_destination(path: &Path, overwrite: bool) -> Result<bool, ForgeError> {
+    if !crate::dir_of(path).is_dir() {
+        return Err(ForgeError::NoDirectory(path.to_path_buf()));
+    }
+    let exists = fs::symlink_metadata(path).is_ok();
+    if exists && !overwrite {
+        return Err(ForgeError::Exists(path.to_path_buf()));
+    }
+    Ok(exists)
 }

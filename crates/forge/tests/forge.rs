@@ -264,7 +264,7 @@ fn write_atomic_modes_and_refusal() {
     // Missing directory: error, nothing left behind.
     assert!(matches!(
         write_atomic(&d.join("no/such/x"), b"x", MODE_SECRET, false),
-        Err(ForgeError::Io { .. })
+        Err(ForgeError::NoDirectory(p)) if p.ends_with("no/such/x")
     ));
     assert!(leftovers(&d).is_empty(), "{:?}", leftovers(&d));
 }

@@ -491,3 +491,121 @@ fn ca_export_pem_verifies_with_openssl() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+// ------------------------------------------------------------------ destinations
+
+#[test]
+fn destinations_are_checked_before_anything_is_made() {
+    use bars_forge::write::check_destination;
+    let d = tmpdir("dest");
+    let missing = d.join("no-such-dir/x.pem");
+    let e = check_destination(&missing, false).unwrap_err();
+    assert!(matches!(&e, ForgeError::NoDirectory(p) if p == &missing));
+    // The path as given, once; never a temporary file's name.
+    assert_eq!(e.to_string().matches("no-such-dir").count(), 1, "{e}");
+    let present = d.join("x.pem");
+    std::fs::write(&present, "old").unwrap();
+    assert!(matches!(
+        check_destination(&present, false),
+        Err(ForgeError::Exists(_))
+    ));
+    assert!(check_destination(&present, true).unwrap());
+    assert!(!check_destination(&d.join("new.pem"), false).unwrap());
+    // A relative bare name is in the current directory, which exists.
+    assert!(!check_destination(Path::new("surely-not-here.pem"), false).unwrap());
+}
+
+#[test]
+fn csr_outputs_and_names_are_judged_before_a_key_is_made() {
+    use bars_forge::csr::{judge_name, outputs};
+    let fqdn = "BaRS-INT-X26.Supplier.thirdparty.nhs.uk";
+    let (name, warnings) = judge_name(fqdn, None, false).unwrap();
+    assert_eq!(name.env, Some(Environment::Int));
+    assert!(warnings.is_empty());
+    let e = judge_name("receiver.example.com", Some(Environment::Int), false).unwrap_err();
+    assert!(e.contains("--force"), "{e}");
+    let (_, warnings) = judge_name("receiver.example.com", Some(Environment::Int), true).unwrap();
+    assert_eq!(warnings.len(), 2);
+    assert!(judge_name(&"a".repeat(65), None, true)
+        .unwrap_err()
+        .contains("64"));
+
+    let d = tmpdir("csr-outputs");
+    let key = d.join("k.key");
+    let csr = d.join("r.csr");
+    let o = outputs(fqdn, Some(&key), Some(&csr), None, false).unwrap();
+    assert_eq!(
+        (o.key.as_path(), o.csr.as_path(), o.key_existed),
+        (key.as_path(), csr.as_path(), false)
+    );
+    assert!(outputs(fqdn, Some(&key), Some(&key), None, false).is_err());
+    std::fs::write(&key, "existing").unwrap();
+    assert!(matches!(
+        outputs(fqdn, Some(&key), Some(&csr), None, false),
+        Err(ForgeError::Exists(_))
+    ));
+    // A renewal reads the key (which exists) and writes only the request.
+    let o = outputs(fqdn, None, Some(&csr), Some(&key), false).unwrap();
+    assert_eq!(o.key, key);
+    assert!(o.replaced.is_empty() && !o.key_existed);
+    let o = outputs(fqdn, Some(&key), Some(&csr), None, true).unwrap();
+    assert!(o.key_existed && o.replaced == [key.clone()]);
+}
+
+#[test]
+fn extracted_key_protection_is_chosen_as_documented() {
+    let choose = |key_out, no_encrypt, key_pw: Option<&str>, pfx_pw: Option<&str>| {
+        KeyProtection::choose(
+            key_out,
+            no_encrypt,
+            key_pw.map(String::from),
+            pfx_pw.map(String::from),
+        )
+        .map(|p| format!("{p:?}"))
+    };
+    assert_eq!(
+        choose(false, false, None, Some("p")).as_deref(),
+        Some("Omit")
+    );
+    assert_eq!(
+        choose(true, true, None, Some("p")).as_deref(),
+        Some("Plain")
+    );
+    let reused = choose(true, false, None, Some("p")).unwrap();
+    assert!(reused.contains("reused_pfx_password: true") && !reused.contains("\"p\""));
+    let own = choose(true, false, Some("k"), Some("p")).unwrap();
+    assert!(own.contains("reused_pfx_password: false"));
+    // An empty PFX password is never reused to encrypt a key: ask for one.
+    assert_eq!(choose(true, false, None, Some("")), None);
+    assert_eq!(choose(true, false, None, None), None);
+}
+
+#[test]
+fn ca_fetch_leaves_identical_files_and_refuses_other_contents() {
+    use bars_forge::cafetch::pending;
+    let d = tmpdir("pending");
+    let same = d.join("same.pem");
+    let other = d.join("other.pem");
+    std::fs::write(&same, "A").unwrap();
+    std::fs::write(&other, "B").unwrap();
+    let (unchanged, to_write) = pending(
+        vec![(same.clone(), "A".into()), (d.join("new.pem"), "C".into())],
+        false,
+    )
+    .unwrap();
+    assert_eq!(unchanged, std::slice::from_ref(&same));
+    assert_eq!(to_write.len(), 1);
+    assert!(matches!(
+        pending(vec![(other.clone(), "A".into())], false),
+        Err(ForgeError::Exists(_))
+    ));
+    assert_eq!(pending(vec![(other, "A".into())], true).unwrap().1.len(), 1);
+    assert!(matches!(
+        pending(vec![(d.join("nodir/x.pem"), "A".into())], true),
+        Err(ForgeError::NoDirectory(_))
+    ));
+    assert_eq!(
+        caexport::names(sel(Environment::Int, true, false)),
+        "NHS INT Authentication G2, NHS PTL Root Authority G2"
+    );
+}

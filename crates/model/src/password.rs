@@ -14,6 +14,14 @@ pub struct PasswordSource {
 }
 
 impl PasswordSource {
+    /// From a pair of `--…password-env` / `--…password-file` options.
+    pub fn of(env: &Option<String>, file: &Option<PathBuf>) -> Self {
+        PasswordSource {
+            env: env.clone(),
+            file: file.clone(),
+        }
+    }
+
     /// The password, `None` when no source is named; `Err` (one line naming
     /// `--password-env`/`--password-file`) when the source is named but unusable.
     pub fn resolve(&self) -> std::io::Result<Option<String>> {

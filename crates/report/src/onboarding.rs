@@ -2,6 +2,33 @@
 //! onboarding steps that follow.
 
 use bars_nhs::Environment;
+use std::path::Path;
+
+/// Quotes `p` for a shell command line when it needs it (the commands the tool prints
+/// must run as printed).
+pub fn shell_path(p: &Path) -> String {
+    let s = p.display().to_string();
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./+:@".contains(c))
+    {
+        s
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// One finding as indented plain text (the refusals and notes of `csr new` / `pfx build`).
+pub fn finding_text(f: &bars_checks::Finding) -> String {
+    format!(
+        "  {:<7} {}: {}\n          {}\n          fix: {}\n",
+        f.severity.as_str(),
+        f.id(),
+        f.title,
+        f.detail,
+        f.fix
+    )
+}
 
 /// What `csr new` wrote, for the closing text.
 #[derive(Clone, Debug)]
@@ -24,6 +51,8 @@ pub struct CsrWritten<'a> {
     pub encrypted: bool,
     /// Made with `--force` against the naming rules.
     pub forced: bool,
+    /// The key existed (`csr new --key`, a renewal): it was read, not written.
+    pub reused_key: bool,
 }
 
 /// File names as the suggested commands spell them (quoted for a shell when needed).
@@ -63,23 +92,39 @@ pub fn csr_written(w: &CsrWritten<'_>) -> String {
     } else {
         ""
     };
+    let key_line = if w.reused_key {
+        format!(
+            "Used the existing private key {} (RSA {bits}, {}); it was not changed. Keep it on this machine; never send it.\n",
+            w.key_file,
+            if encrypted { "encrypted" } else { "not encrypted" }
+        )
+    } else {
+        format!(
+            "Wrote the private key {} (RSA {bits}, PKCS#8, {}, mode 0600). Keep it on this machine; never send it.\n",
+            w.key_file,
+            if encrypted {
+                "encrypted with AES-256-CBC, PBKDF2-HMAC-SHA256"
+            } else {
+                "not encrypted"
+            },
+        )
+    };
     let mut out = format!(
-        "Wrote the private key {} (RSA {bits}, PKCS#8, {}, mode 0600). Keep it on this machine; never send it.\n\
+        "{key_line}\
          Wrote the certificate signing request {} (subject CN={fqdn}; public key SHA-256 {pk}).\n\
          Checked: the subject is only the CN, there is no e-mail address, the signature verifies and the key matches.\n",
-        w.key_file,
-        if encrypted {
-            "encrypted with AES-256-CBC, PBKDF2-HMAC-SHA256"
-        } else {
-            "not encrypted"
-        },
         w.csr_file,
     );
     if forced {
         out.push_str("\nWARNING: made with --force: the name breaks the BaRS naming rules and the NHS will not sign it.\n");
     }
-    let check = format!("bars-certcheck check {cer} {csr} --key {key}{check_pw}");
-    let build = format!("bars-certcheck pfx build --cert {cer} --key {key}{key_pw} --out {pfx}");
+    // Steps a correctly issued certificate passes: `match` (certificate, request and key
+    // belong together) needs no chain, and `pfx build` completes the chain from the
+    // embedded sub-CA (a `check` of the leaf alone would report chain.incomplete).
+    let check = format!("bars-certcheck match {cer} {csr} {key}{check_pw}");
+    let build = format!(
+        "bars-certcheck pfx build --cert {cer} --key {key}{key_pw} --out {pfx} --password-env PFX_PASSWORD"
+    );
     let catalogue = "Email england.bookingandreferralstandard@nhs.net with the Receiver URL for BaRS/API-M to add to the Endpoint Catalogue.";
     match env {
         Some(Environment::Int) => {
@@ -91,9 +136,9 @@ pub fn csr_written(w: &CsrWritten<'_>) -> String {
                  \x20  make it clear that this is a request for a 'BaRS' certificate, and write 'N/A' in the Party Key section.\n\
                  \x20  Send {csr} with the request.\n\
                  2. When ITOC sends the certificate, save it (from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----)\n\
-                 \x20  as {cer} and check it:\n\
+                 \x20  as {cer} and check that it answers the request and the key:\n\
                  \x20    {check}\n\
-                 3. Build the .pfx your server loads:\n\
+                 3. Build the .pfx your server loads (with the chain; set PFX_PASSWORD to the password it will have):\n\
                  \x20    {build}\n\
                  4. {catalogue}\n\
                  5. Allow the BaRS API proxy through the Receiver's firewall: INT calls come from {ips}.\n"
@@ -105,9 +150,9 @@ pub fn csr_written(w: &CsrWritten<'_>) -> String {
                 "\nNext steps (PROD):\n\
                  1. Once Solution Assurance has issued the Technical Conformance certificate, send {csr} to dir@nhs.net,\n\
                  \x20  indicating that it is for a BaRS Receiver endpoint ({fqdn}).\n\
-                 2. When the DIR team sends the certificate, save it as {cer} and check it:\n\
+                 2. When the DIR team sends the certificate, save it as {cer} and check that it answers the request and the key:\n\
                  \x20    {check}\n\
-                 3. Build the .pfx your server loads:\n\
+                 3. Build the .pfx your server loads (with the chain; set PFX_PASSWORD to the password it will have):\n\
                  \x20    {build}\n\
                  4. {catalogue}\n\
                  5. Allow the BaRS API proxy through the Receiver's firewall: PROD calls come from {ips}.\n"
@@ -117,7 +162,7 @@ pub fn csr_written(w: &CsrWritten<'_>) -> String {
             out.push_str(&format!(
                 "\nNext steps: the NHS signs BaRS requests only for names of the BaRS shape\n\
                  ({}).\n\
-                 When a certificate is issued, check it:\n\
+                 When a certificate is issued, check that it answers the request and the key:\n\
                  \x20    {check}\n",
                 bars_nhs::expected_shape(Environment::Public)
             ));
@@ -264,4 +309,17 @@ pub fn pfx_written(w: &PfxWritten<'_>) -> String {
     }
     text.push_str(&format!("Check it:  {}\n", w.check));
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_path;
+    use std::path::Path;
+
+    #[test]
+    fn paths_are_quoted_for_the_shell_when_needed() {
+        assert_eq!(shell_path(Path::new("a/b.key")), "a/b.key");
+        assert_eq!(shell_path(Path::new("my key")), "'my key'");
+        assert_eq!(shell_path(Path::new("it's")), "'it'\\''s'");
+    }
 }

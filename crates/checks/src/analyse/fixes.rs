@@ -101,7 +101,7 @@ pub(super) fn untrusted(env: Option<Environment>) -> String {
                 .map(|c| c.common_name)
                 .unwrap_or("the environment's NHS sub-CA");
             format!(
-                "Obtain a certificate issued by {sub} through the NHS {} onboarding process (make the key and CSR with `bars-certcheck csr new`, giving the endpoint's FQDN with --fqdn), or, when testing a private hierarchy, give its root with --ca {}:FILE.",
+                "Obtain a certificate issued by {sub} through the NHS {} onboarding process (make the key and CSR with `bars-certcheck csr new --fqdn FQDN`, FQDN being the endpoint's name), or, when testing a private hierarchy, give its root with --ca {}:FILE.",
                 e.as_str().to_uppercase(),
                 e.as_str()
             )
@@ -162,13 +162,13 @@ pub(super) fn ca_validity(ca: Option<&'static NhsCa>) -> String {
 /// The fix of `pfx.no-chain` for the PFX file `pfx`.
 pub(super) fn pfx_no_chain(pfx: &Source) -> String {
     let Source::File(path) = pfx else {
-        return "Rebuild the PFX with its chain with `bars-certcheck pfx build` (--cert, --key, --out; the NHS sub-CA is added from the tool's own copy).".into();
+        return "Rebuild the PFX with its chain with `bars-certcheck pfx build --cert leaf.pem --key leaf.key --out bundle.pfx --password-env PFX_PASSWORD` (the pfx extract command takes the key and certificate out; the NHS sub-CA is added from the tool's own copy).".into();
     };
     let out = match path.rsplit_once('.') {
         Some((stem, _)) if !stem.is_empty() => format!("{stem}-with-chain.pfx"),
         _ => format!("{path}-with-chain.pfx"),
     };
     format!(
-        "Rebuild it with its chain: `bars-certcheck pfx extract {path} --cert-out leaf.pem --key-out leaf.key`, then `bars-certcheck pfx build --cert leaf.pem --key leaf.key --out {out}` (the NHS sub-CA is added from the tool's own copy; give any other intermediate with --chain FILE)."
+        "Rebuild it with its chain, with PFX_PASSWORD set to its password: `bars-certcheck pfx extract {path} --password-env PFX_PASSWORD --cert-out leaf.pem --key-out leaf.key`, then `bars-certcheck pfx build --cert leaf.pem --key leaf.key --out {out} --password-env PFX_PASSWORD` (the NHS sub-CA is added from the tool's own copy; give any other intermediate with --chain FILE)."
     )
 }

@@ -7,6 +7,7 @@ use crate::exit::Exit;
 use crate::setup::now_or;
 use crate::terminal::{shell_path, write_failed};
 use bars_fetch::{FetchErrorKind, FetchLimits};
+use bars_forge::cafetch::default_out;
 use bars_nhs::Environment;
 use bars_report::Style;
 use clap::{Args, Subcommand};
@@ -57,6 +58,56 @@ certificate, the other environment's CA, not a certificate, an existing differen
 without --force), nothing written; 2 usage error or --from FILE unreadable; 3 network
 failure before any certificate was received (DNS, refused, timeout, HTTP error status).")]
     Fetch(CaFetchArgs),
+
+    /// Write the NHS CAs built into the tool, offline: by default the environment's
+    /// current G2 issuing sub-CA (what a chain.incomplete fix names).
+    #[command(after_help = "\
+Examples:
+  bars-certcheck ca export --env int --out NHSINTAuthG2.pem
+  bars-certcheck ca export --env prod --with-root > nhs-prod-chain.pem
+  bars-certcheck ca export --env int --der --out NHSINTAuthG2.crt
+  sudo bars-certcheck ca export --env int --with-root \\
+      --install-dir /usr/local/share/ca-certificates && sudo update-ca-certificates
+
+--with-root adds the root, --legacy the retired Level 1C generation. Without --out, PEM
+goes to standard output; --der takes one certificate per file (--install-dir: <name>.crt
+per CA). Files are written atomically, never over an existing one without --force.
+
+Exit codes: 0 written; 1 an output exists (without --force), nothing written; 2 usage
+error (--der with more than one certificate in one file, a missing directory).")]
+    Export(CaExportArgs),
+}
+
+/// Arguments of `ca export`.
+#[derive(Debug, Args)]
+pub struct CaExportArgs {
+    /// The environment whose CAs to write: int or prod.
+    #[arg(long, value_parser = environment_of(&["int", "prod"]))]
+    pub env: Environment,
+
+    /// Add the root of each generation written.
+    #[arg(long)]
+    pub with_root: bool,
+
+    /// Add the retired legacy (Level 1C) generation.
+    #[arg(long)]
+    pub legacy: bool,
+
+    /// Write DER (one certificate per file) instead of PEM.
+    #[arg(long)]
+    pub der: bool,
+
+    /// The file to write [default: standard output].
+    #[arg(long, value_name = "FILE", conflicts_with = "install_dir")]
+    pub out: Option<PathBuf>,
+
+    /// Write <name>.crt per CA into this directory instead.
+    #[arg(long, value_name = "DIR")]
+    pub install_dir: Option<PathBuf>,
+
+    /// Replace existing files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `ca list`.
@@ -123,7 +174,50 @@ pub fn run(command: CaCommand, rt: &Runtime) -> anyhow::Result<Exit> {
     match command {
         CaCommand::List(args) => list(&args),
         CaCommand::Fetch(args) => fetch(&args, rt),
+        CaCommand::Export(args) => export(&args),
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// ca export
+
+fn export(args: &CaExportArgs) -> anyhow::Result<Exit> {
+    use bars_forge::caexport::{self, CaEncoding, CaSelection};
+    let (env, with_root, legacy) = (args.env, args.with_root, args.legacy);
+    let sel = CaSelection {
+        env,
+        with_root,
+        legacy,
+    };
+    let enc = CaEncoding::der_if(args.der);
+    let written = match (&args.install_dir, &args.out) {
+        (Some(dir), _) => caexport::install(dir, &caexport::files(sel, enc)?, args.force),
+        (None, out) => {
+            let bytes = match caexport::bundle(sel, enc) {
+                Ok(b) => b,
+                Err(e) => return Ok(crate::terminal::usage("ca export", &e)),
+            };
+            let Some(out) = out else {
+                return crate::output::print_bytes(&bytes, args.der);
+            };
+            let mode = bars_forge::write::MODE_PUBLIC;
+            bars_forge::write::write_atomic(out, &bytes, mode, args.force)
+                .map(|()| vec![out.clone()])
+        }
+    };
+    let paths = match written {
+        Ok(p) => p
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>(),
+        Err(e) => return Ok(write_failed("ca export", e)),
+    };
+    eprintln!(
+        "bars-certcheck: wrote {} ({})",
+        paths.join(", "),
+        caexport::names(sel)
+    );
+    Ok(Exit::Ok)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -162,6 +256,10 @@ fn fetch(args: &CaFetchArgs, rt: &Runtime) -> anyhow::Result<Exit> {
         if !dir.is_dir() {
             anyhow::bail!("--install-dir {}: not a directory", dir.display());
         }
+    }
+    let out = args.out.clone().unwrap_or_else(|| default_out(env).into());
+    if args.install_dir.is_none() && !bars_forge::dir_of(&out).is_dir() {
+        return Ok(write_failed(WHAT, bars_forge::ForgeError::NoDirectory(out)));
     }
 
     // 1. Download (or read) within limits.
@@ -220,23 +318,10 @@ fn fetch(args: &CaFetchArgs, rt: &Runtime) -> anyhow::Result<Exit> {
         args.install_dir.as_deref(),
         args.with_root,
     )?;
-    let mut unchanged = Vec::new();
-    let mut to_write = Vec::new();
-    for (path, body) in files {
-        match std::fs::read(&path) {
-            Ok(old) if old == body.as_bytes() => unchanged.push(path),
-            Ok(_) if !args.force => {
-                return Ok(refuse(&format!(
-                    "{} already exists with other contents; use --force to replace it",
-                    path.display()
-                )))
-            }
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound && !args.force => {
-                return Ok(refuse(&format!("{}: {e}", path.display())))
-            }
-            _ => to_write.push((path, body)),
-        }
-    }
+    let (unchanged, to_write) = match bars_forge::cafetch::pending(files, args.force) {
+        Ok(p) => p,
+        Err(e) => return Ok(write_failed(WHAT, e)),
+    };
     for (path, body) in &to_write {
         let mode = bars_forge::write::MODE_PUBLIC;
         if let Err(e) = bars_forge::write::write_atomic(path, body.as_bytes(), mode, args.force) {

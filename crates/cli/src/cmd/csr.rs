@@ -6,7 +6,6 @@ use crate::args::{env_choice_of, PasswordArgs};
 use crate::exit::Exit;
 use crate::password::{Passwords, Provider};
 use crate::terminal::{prompt_new_password, refuse, shell_path, write_failed};
-use bars_checks::Severity;
 
 use bars_nhs::EnvChoice;
 use clap::{Args, Subcommand};
@@ -29,6 +28,8 @@ Examples:
   bars-certcheck csr new --fqdn BaRS-PROD-RRK.Supplier.thirdparty.nhs.uk --bits 3072
   KEY_PASSWORD=... bars-certcheck csr new --fqdn BaRS-INT-X26.Supplier.thirdparty.nhs.uk \\
       --encrypt-key --password-env KEY_PASSWORD --key-out private.key --csr-out request.csr
+  bars-certcheck csr new --fqdn BaRS-INT-X26.Supplier.thirdparty.nhs.uk --key existing.key
+      (a renewal: a new request for the RSA key you already have; nothing else is written)
 
 Writes <fqdn>.key and <fqdn>.csr in the current directory unless --key-out/--csr-out say
 otherwise. The environment comes from the BaRS-INT-/BaRS-PROD- prefix (--env auto); a
@@ -56,6 +57,11 @@ pub struct CsrNewArgs {
     /// Where to write the private key [default: <fqdn>.key].
     #[arg(long, value_name = "FILE")]
     pub key_out: Option<PathBuf>,
+
+    /// Renewal: make the request for this existing RSA key (at least 2048 bits) instead
+    /// of a new one; an encrypted key opens with --password-env/--password-file.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["key_out", "encrypt_key", "bits"])]
+    pub key: Option<PathBuf>,
 
     /// Where to write the certificate signing request [default: <fqdn>.csr].
     #[arg(long, value_name = "FILE")]
@@ -94,94 +100,14 @@ pub fn run(command: CsrCommand) -> anyhow::Result<Exit> {
     }
 }
 
-/// Most characters in an X.509 CN (RFC 5280 ub-common-name).
-const CN_MAX: usize = 64;
-
 const WHAT: &str = "csr new";
-
-/// Step 1, the name, before anything else: `Ok(name judged)` or the refusal. A CN the
-/// NHS would not sign is refused unless `--force`; one no CA could issue, always.
-fn judge(fqdn: &str, args: &CsrNewArgs) -> Result<bars_nhs::CsrName, Exit> {
-    if fqdn.len() > CN_MAX {
-        return Err(refuse(
-            WHAT,
-            &format!(
-                "{fqdn} is {} characters long; a certificate's CN holds at most {CN_MAX}, so no CA can issue it (not even with --force)",
-                fqdn.len()
-            ),
-        ));
-    }
-    if let Some((label, problem)) = fqdn
-        .split('.')
-        .find_map(|l| bars_nhs::check_dns_label(l).err().map(|p| (l, p)))
-    {
-        return Err(refuse(
-            WHAT,
-            &format!("{fqdn:?} is not a DNS name: the label {label:?} is invalid: {problem} (not even --force makes it one)"),
-        ));
-    }
-    let judged = bars_nhs::judge_csr_name(fqdn, args.env.forced());
-    if let Some(p) = &judged.problem {
-        if !args.force {
-            return Err(refuse(
-                WHAT,
-                &format!("{p}. The NHS only signs requests for BaRS names; use --force to generate one anyway"),
-            ));
-        }
-        eprintln!("bars-certcheck: WARNING: --force: generating a request that breaks the BaRS naming rules: {p}");
-        eprintln!("bars-certcheck: WARNING: --force: the NHS will refuse to sign this request.");
-    }
-    Ok(judged)
-}
-
-/// Step 2, the files: where they go, never over existing ones without `--force`.
-/// Returns the key and request paths and whether the key file existed.
-fn outputs(
-    fqdn: &str,
-    args: &CsrNewArgs,
-) -> anyhow::Result<Result<(PathBuf, PathBuf, bool), Exit>> {
-    let key_out = args
-        .key_out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("{fqdn}.key")));
-    let csr_out = args
-        .csr_out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("{fqdn}.csr")));
-    if key_out == csr_out {
-        anyhow::bail!(
-            "--key-out and --csr-out name the same file {}",
-            key_out.display()
-        );
-    }
-    let key_existed = std::fs::symlink_metadata(&key_out).is_ok();
-    let csr_existed = std::fs::symlink_metadata(&csr_out).is_ok();
-    for (path, existed, what) in [
-        (&key_out, key_existed, "the private key"),
-        (&csr_out, csr_existed, "the request"),
-    ] {
-        if existed && !args.force {
-            return Ok(Err(refuse(
-                WHAT,
-                &format!(
-                    "{} already exists; choose another file for {what} or use --force to replace it",
-                    path.display()
-                ),
-            )));
-        }
-        if existed {
-            eprintln!(
-                "bars-certcheck: WARNING: --force: replacing the existing {}",
-                path.display()
-            );
-        }
-    }
-    Ok(Ok((key_out, csr_out, key_existed)))
-}
 
 /// Step 3, the password: only with `--encrypt-key` (then required, and not empty).
 fn key_password(args: &CsrNewArgs, key_out: &Path) -> anyhow::Result<Option<String>> {
     let given = Passwords::from(&args.password);
+    if args.key.is_some() {
+        return Ok(given.resolve()?); // the password that opens the existing key
+    }
     if !args.encrypt_key {
         if given.env.is_some() || given.file.is_some() {
             anyhow::bail!(
@@ -210,93 +136,84 @@ fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
     if fqdn != args.fqdn {
         eprintln!("bars-certcheck: note: using {fqdn} (without the trailing dot) as the CN");
     }
-    let judged = match judge(fqdn, args) {
-        Ok(j) => j,
-        Err(exit) => return Ok(exit),
+    let judged = match bars_forge::csr::judge_name(fqdn, args.env.forced(), args.force) {
+        Ok((j, warnings)) => {
+            warnings
+                .iter()
+                .for_each(|w| eprintln!("bars-certcheck: WARNING: {w}"));
+            j
+        }
+        Err(why) => return Ok(refuse(WHAT, &why)),
     };
     let forced = judged.problem.is_some();
-    let (key_out, csr_out, key_existed) = match outputs(fqdn, args)? {
+    let (o, p) = (args.key_out.as_deref(), args.csr_out.as_deref());
+    let outs = match bars_forge::csr::outputs(fqdn, o, p, args.key.as_deref(), args.force) {
         Ok(o) => o,
-        Err(exit) => return Ok(exit),
+        Err(e) => return Ok(write_failed(WHAT, e)),
     };
+    for r in &outs.replaced {
+        eprintln!(
+            "bars-certcheck: WARNING: --force: replacing the existing {}",
+            r.display()
+        );
+    }
+    let (key_out, csr_out) = (outs.key.clone(), outs.csr.clone());
     let password = key_password(args, &key_out)?;
 
-    // 4. Generate, and check in memory as `check` will.
-    eprintln!("bars-certcheck: generating an RSA {}-bit key…", args.bits);
-    let spec = bars_forge::csr::CsrSpec {
-        fqdn: fqdn.to_string(),
-        bits: args.bits,
-        key_password: password.clone(),
+    // 4. Generate (or, for --key, read the key and sign a request with it), and check in
+    // memory as `check` will.
+    let made = match &args.key {
+        Some(path) => match bars_forge::csr::renew(
+            path,
+            &Provider::new(password.clone()),
+            fqdn,
+            &crate::input::limits(),
+        ) {
+            Ok(m) => m,
+            Err(e) => return Ok(forge_refusal(e)),
+        },
+        None => {
+            eprintln!("bars-certcheck: generating an RSA {}-bit key…", args.bits);
+            let spec = bars_forge::csr::CsrSpec {
+                fqdn: fqdn.to_string(),
+                bits: args.bits,
+                key_password: password.clone(),
+            };
+            match bars_forge::csr::generate(&spec) {
+                Ok(m) => m,
+                Err(e) => return Ok(forge_refusal(e)),
+            }
+        }
     };
-    let made = match bars_forge::csr::generate(&spec) {
-        Ok(m) => m,
-        Err(e @ bars_forge::ForgeError::Fqdn(_)) => return Ok(refuse(WHAT, &e.to_string())),
-        Err(e) => return Err(e.into()),
-    };
-    let back = bars_diagnose::files::check_made(
-        &[
-            (csr_out.display().to_string(), made.csr_pem.as_bytes()),
-            (key_out.display().to_string(), made.key_pem.as_bytes()),
-        ],
+    let (key_file, csr_file) = (key_out.display().to_string(), csr_out.display().to_string());
+    // As `check` would judge it; a forced name keeps the environment it was made for.
+    let serious = bars_diagnose::files::serious_in_made(
+        &made,
+        (&csr_file, &key_file),
         &Provider::new(password.clone()),
-        // As `check` would judge it; a forced name keeps the environment it was made for.
         judged.env.filter(|_| forced),
         crate::setup::now_or(None),
     )
-    .map_err(|e| anyhow::anyhow!("reading back what was generated: {e}"))?;
-    if back.csrs != 1 || back.keys != 1 {
-        anyhow::bail!("reading back what was generated: expected one request and one key");
-    }
-    let serious: String = back
-        .findings
-        .iter()
-        .filter(|f| f.severity.at_or_above(Severity::Warning))
-        .map(crate::terminal::finding_text)
-        .collect();
+    .map_err(anyhow::Error::msg)?;
     if !serious.is_empty() {
-        eprint!(
-            "{}",
-            if forced {
-                "bars-certcheck: WARNING: --force: `bars-certcheck check` will report:\n"
-            } else {
-                ""
-            }
-        );
-        eprint!("{serious}");
+        if forced {
+            eprintln!("bars-certcheck: WARNING: --force: `bars-certcheck check` will report:");
+        }
+        serious
+            .iter()
+            .for_each(|f| eprint!("{}", crate::terminal::finding_text(f)));
         if !forced {
-            return Ok(refuse(
-                WHAT,
-                "the generated request does not check clean (a bug: please report it)",
-            ));
+            let why = "the generated request does not check clean (a bug: please report it)";
+            return Ok(refuse(WHAT, why));
         }
     }
-
     // 5. Write: the key, then the request; never one without the other.
-    let write = |path: &Path, bytes: &[u8], mode: u32| {
-        bars_forge::write::write_atomic(path, bytes, mode, args.force)
-    };
-    if let Err(e) = write(
-        &key_out,
-        made.key_pem.as_bytes(),
-        bars_forge::write::MODE_SECRET,
-    ) {
+    if let Err(e) = bars_forge::csr::write_made(&made, &outs, args.key.is_some(), args.force) {
         return Ok(write_failed(WHAT, e));
     }
-    if let Err(e) = write(
-        &csr_out,
-        made.csr_pem.as_bytes(),
-        bars_forge::write::MODE_PUBLIC,
-    ) {
-        if !key_existed {
-            let _ = std::fs::remove_file(&key_out);
-        }
-        return Ok(write_failed(WHAT, e));
-    }
-
     let pk = bars_model::Csr::from_der(&made.csr_der)
         .map(|c| c.summary.public_key_sha256)
         .unwrap_or_default();
-    let (key_file, csr_file) = (key_out.display().to_string(), csr_out.display().to_string());
     let written = bars_report::onboarding::CsrWritten {
         fqdn,
         env: judged.env,
@@ -309,12 +226,24 @@ fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
             pfx: shell_path(Path::new(&format!("{fqdn}.pfx"))),
         },
         public_key_sha256: &pk,
-        bits: args.bits,
-        encrypted: password.is_some(),
+        bits: made.bits,
+        encrypted: made.key_encrypted,
         forced,
+        reused_key: args.key.is_some(),
     };
     crate::output::print(&bars_report::onboarding::csr_written(&written))?;
     Ok(Exit::Ok)
+}
+
+/// A refusal from making the request (exit 1, nothing written), or a usage error (2).
+fn forge_refusal(e: bars_forge::ForgeError) -> Exit {
+    use bars_forge::ForgeError as F;
+    match e {
+        F::Fqdn(_) | F::KeyLocked | F::Locked(_) | F::KeyNotRsa(_) | F::WeakKey { .. } => {
+            refuse(WHAT, &e.to_string())
+        }
+        other => crate::terminal::usage(WHAT, &other),
+    }
 }
 
 #[cfg(test)]

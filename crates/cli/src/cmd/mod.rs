@@ -3,6 +3,7 @@
 
 pub mod ca;
 pub mod check;
+pub mod convert;
 pub mod csr;
 pub mod demo;
 pub mod explain;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli, rt: &Runtime) -> anyhow::Result<Exit> {
         Command::Pfx(c) => pfx::run(c),
         Command::Ca(c) => ca::run(c, rt),
         Command::Trust(c) => trust::run(c),
+        Command::Convert(args) => convert::run(&args),
         Command::Match(args) => matching::run(args),
         Command::Demo(args) => demo::run(args, rt),
         Command::Man(args) => man(args),
