@@ -160,6 +160,7 @@ fn fixes(doc: &serde_json::Value) -> Vec<String> {
 #[test]
 fn every_command_a_fix_prints_parses_and_runs() {
     let mut texts: Vec<String> = Vec::new();
+    let mut lint_dirs = Vec::new();
     // The catalogue, as `explain` shows it.
     let r = run_with(&["explain", "--format", "json"], &[]);
     r.code(0);
@@ -217,13 +218,17 @@ fn every_command_a_fix_prints_parses_and_runs() {
         );
         texts.extend(fixes(&r.json()));
     }
-    // trust lint over a few client-CA files.
+    // trust lint over a few client-CA files, each a copy in its own directory: the fixes
+    // write their new file beside the linted one, never into fixtures/.
     for (file, env) in [
         ("pki/int/subca.pem", "int"),
         ("nhs-pki/int/nhs-int-authentication-g2.pem", "int"),
         ("nhs-pki/prod/nhs-root-authority-g2.pem", "prod"),
     ] {
-        let f = fixture(file);
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("client-ca.pem");
+        std::fs::copy(fixture(file), &f).unwrap();
+        lint_dirs.push(dir);
         let r = run_with(
             &[
                 "trust",
@@ -279,6 +284,7 @@ fn every_command_a_fix_prints_parses_and_runs() {
         .filter_map(|c| runs_as_printed(c).err())
         .collect();
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+    drop(lint_dirs); // the linted copies lived until their fixes had run
 }
 
 #[test]
