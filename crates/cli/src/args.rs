@@ -98,11 +98,11 @@ gave no chain, else 0; 2 usage error (unreadable LIST, nothing valid in it).")]
     #[command(subcommand)]
     Csr(crate::cmd::csr::CsrCommand),
 
-    /// Make a .pfx from key + certificate + chain, checked first (replaces openssl pkcs12).
+    /// Make a .pfx from key + certificate + chain (checked first), or take one apart.
     #[command(subcommand)]
     Pfx(crate::cmd::pfx::PfxCommand),
 
-    /// The embedded NHS CAs; download and pin-verify an environment's NHS CA.
+    /// The embedded NHS CAs: list them, export them offline, or download and pin-verify one.
     #[command(subcommand)]
     Ca(crate::cmd::ca::CaCommand),
 
