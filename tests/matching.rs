@@ -91,7 +91,8 @@ fn every_pairing() {
     bars_testpki::require_tools!("openssl");
     let t = triples();
     let d = t.path();
-    // All nine together: three groups of three, no finding.
+    // All nine together: three groups of three, nothing wrong (the three key files in
+    // the clear are info).
     let all = [
         "c1.pem", "c2.pem", "c3.pem", "r1.csr", "r2.csr", "r3.csr", "k1.key", "k2.key", "k3.key",
     ];
@@ -115,7 +116,9 @@ fn every_pairing() {
                 ];
                 let refs: Vec<&str> = files.iter().map(String::as_str).collect();
                 let (code, doc) = matched(d, &refs);
-                let ids = finding_ids(&doc);
+                let mut ids = finding_ids(&doc);
+                // The key file is in the clear: said once, as info, whatever the pairing.
+                assert_eq!(ids.pop().as_deref(), Some("key.unencrypted"), "{files:?}");
                 assert_eq!(
                     ids.contains(&"csr.cert-mismatch".to_string()),
                     c != r,
@@ -167,4 +170,47 @@ fn text_output_groups_and_exit_codes() {
         d.join("c1.pem").display().to_string(),
     ]);
     r.code(2);
+}
+
+#[test]
+fn match_says_a_key_file_in_the_clear_as_info_and_still_passes() {
+    bars_testpki::require_tools!("openssl");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    crate::util::openssl(d, &["genpkey", "-algorithm", "RSA", "-out", "clear.key"]);
+    crate::util::openssl(
+        d,
+        &[
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-aes-256-cbc",
+            "-pass",
+            "pass:pw",
+            "-out",
+            "locked.key",
+        ],
+    );
+    let clear = d.join("clear.key").display().to_string();
+    let locked = d.join("locked.key").display().to_string();
+    let r = run(&["match", &clear]);
+    r.code(0);
+    assert!(r.stdout.contains("info: [key.unencrypted]"), "{r}");
+    assert!(
+        r.stdout.contains("Everything given that can pair up does."),
+        "{r}"
+    );
+    assert!(!r.stdout.contains("error:"), "{r}");
+    let (code, doc) = matched(d, &["clear.key"]);
+    assert_eq!(code, 0);
+    assert_eq!(finding_ids(&doc), ["key.unencrypted"]);
+    assert_eq!(doc["findings"][0]["severity"], "info");
+    assert_eq!(doc["verdict"], "pass");
+    // An encrypted key file is stored as it should be.
+    let r = crate::util::run_with(
+        &["match", &locked, "--password-env", "PW", "--format", "json"],
+        &[("PW", "pw")],
+    );
+    r.code(0);
+    assert_eq!(finding_ids(&r.json()), Vec::<String>::new(), "{r}");
 }

@@ -58,6 +58,28 @@ pub struct CheckInput {
     pub locked_keys: Vec<(Source, String)>,
 }
 
+impl CheckInput {
+    /// One `key.unencrypted` detail per key file stored without encryption (keys inside a
+    /// PFX or keystore are not key files).
+    pub fn keys_in_the_clear(&self) -> Vec<String> {
+        self.keys
+            .iter()
+            .filter(|(k, _)| !k.summary.encrypted)
+            .map(|(k, s)| {
+                let shown = match s {
+                    Source::File(f) if f == "-" => "standard input".to_string(),
+                    Source::File(f) => f.clone(),
+                    other => other.to_string(),
+                };
+                format!(
+                    "the key in {shown} ({}) is stored without encryption",
+                    k.summary.format
+                )
+            })
+            .collect()
+    }
+}
+
 /// A `--ca` certificate, or one downloaded by `--fetch-missing`.
 #[derive(Clone, Debug)]
 pub struct ExtraCa {

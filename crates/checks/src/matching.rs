@@ -115,6 +115,10 @@ pub fn match_up(input: &CheckInput) -> Matched {
     let groups = groups(&certificates, &csrs, &keys);
     let mut findings = csr_findings(input, &certificates);
     findings.extend(key_findings(&certificates, &csrs, &keys));
+    // SPEC: key files given to `match` are judged for storage as in `check`.
+    for detail in input.keys_in_the_clear() {
+        findings.push(keyc::UNENCRYPTED.finding(None, detail));
+    }
     Matched {
         certificates,
         csrs,
@@ -370,7 +374,8 @@ mod tests {
     fn a_certificate_its_csr_and_its_key_make_one_group() {
         let (c, r, k) = triple("a.nhs.uk", "a.nhs.uk");
         let m = match_up(&input(&[&c], &[&r], &[&k]));
-        assert!(m.findings.is_empty(), "{:?}", m.findings);
+        // Nothing wrong; the key file in the clear is said (info), as `check` says it.
+        assert_eq!(ids(&m), ["key.unencrypted"], "{:?}", m.findings);
         assert_eq!(m.groups.len(), 1);
         assert_eq!(
             (
@@ -396,11 +401,25 @@ mod tests {
         let (_, r2, k2) = triple("b.nhs.uk", "b.nhs.uk");
         let (_, _, k3) = triple("c.nhs.uk", "c.nhs.uk");
         let m = match_up(&input(&[&c1], &[&r2], &[&k2, &k3]));
-        assert_eq!(ids(&m), ["csr.cert-mismatch", "key.mismatch"]);
+        assert_eq!(
+            ids(&m),
+            [
+                "csr.cert-mismatch",
+                "key.mismatch",
+                "key.unencrypted",
+                "key.unencrypted"
+            ]
+        );
         assert!(m.findings[0]
             .detail
             .contains("is answered by no certificate given"));
-        // A key alone is nothing to match.
-        assert!(match_up(&input(&[], &[], &[&k3])).findings.is_empty());
+        // A key alone is nothing to match, but its storage is judged.
+        let m = match_up(&input(&[], &[], &[&k3]));
+        assert_eq!(ids(&m), ["key.unencrypted"]);
+        assert!(
+            m.findings[0].detail.contains("the key in k (PKCS#8)"),
+            "{:?}",
+            m.findings
+        );
     }
 }

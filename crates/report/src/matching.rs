@@ -65,7 +65,10 @@ pub fn render_text(
             k.source
         );
     }
-    if findings.is_empty() {
+    if findings
+        .iter()
+        .all(|f| f.severity == bars_checks::Severity::Info)
+    {
         let _ = writeln!(
             out,
             "{}",
@@ -73,7 +76,12 @@ pub fn render_text(
         );
     }
     for f in findings {
-        let _ = writeln!(out, "{} [{}] {}", style.bad("error:"), f.id(), f.title);
+        let label = match f.severity {
+            bars_checks::Severity::Error => style.bad("error:"),
+            bars_checks::Severity::Warning => style.warn("warning:"),
+            _ => "info:".to_string(),
+        };
+        let _ = writeln!(out, "{label} [{}] {}", f.id(), f.title);
         let _ = writeln!(out, "      {}", f.detail);
         let _ = writeln!(out, "      fix: {}", f.fix);
     }

@@ -251,23 +251,7 @@ pub(super) fn key_checks(cx: &mut Ctx<'_>, leaves: &[usize]) {
 /// encryption.
 pub(super) fn storage(cx: &mut Ctx<'_>) {
     if cx.opts.judge_key_files {
-        let clear: Vec<String> = cx
-            .input
-            .keys
-            .iter()
-            .filter(|(k, _)| !k.summary.encrypted)
-            .map(|(k, s)| {
-                let shown = match s {
-                    crate::Source::File(f) if f == "-" => "standard input".to_string(),
-                    crate::Source::File(f) => f.clone(),
-                    other => other.to_string(),
-                };
-                format!(
-                    "the key in {shown} ({}) is stored without encryption",
-                    k.summary.format
-                )
-            })
-            .collect();
+        let clear = cx.input.keys_in_the_clear();
         for detail in clear {
             cx.add(&keyc::UNENCRYPTED, None, detail);
         }
