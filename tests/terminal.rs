@@ -193,3 +193,42 @@ fn texts_say_an_int_name_and_one_character() {
     assert!(r.stderr.contains("is 1 character long;"), "{r}");
     assert!(!r.stderr.contains("1 characters"), "{r}");
 }
+
+#[test]
+fn names_outside_ascii_are_escaped_when_the_locale_is_not_utf8() {
+    bars_testpki::require_tools!("openssl");
+    let dir = tempfile::tempdir().unwrap();
+    crate::util::openssl(
+        dir.path(),
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "k.pem",
+            "-out",
+            "c.pem",
+            "-days",
+            "30",
+            "-utf8",
+            "-subj",
+            "/O=NetLock Kft./CN=Főtanúsítvány Tuğra",
+        ],
+    );
+    let cert = dir.path().join("c.pem").display().to_string();
+    for args in [
+        vec!["inspect", &cert],
+        vec!["check", &cert, "--env", "int"],
+        vec!["trust", "lint", &cert, "--env", "int"],
+    ] {
+        let r = run_with(&args, &[("LANG", "C")]);
+        assert!(r.stdout.is_ascii(), "{r}");
+        // 'ő' is C5 91, 'ğ' is C4 9F in UTF-8.
+        assert!(r.stdout.contains("F\\C5\\91tan"), "{r}");
+        assert!(r.stdout.contains("Tu\\C4\\9Fra"), "{r}");
+        let r = run_with(&args, &[("LANG", "C.UTF-8")]);
+        assert!(r.stdout.contains("Főtanúsítvány Tuğra"), "{r}");
+    }
+}

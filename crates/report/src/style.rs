@@ -78,16 +78,25 @@ impl Style {
         self.unicode
     }
 
-    /// `text` with the renderers' glyphs replaced by ASCII when the locale is not UTF-8.
+    /// `text` as the terminal can show it: when the locale is not UTF-8, the renderers'
+    /// glyphs become ASCII and any other non-ASCII character (in a certificate's name,
+    /// say) is escaped as its UTF-8 bytes, `\C4\9F`, as RFC 4514 and `openssl -nameopt
+    /// esc_msb` write them.
     pub fn glyphs<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        if self.unicode || !text.chars().any(|c| GLYPHS.iter().any(|(g, _)| *g == c)) {
+        if self.unicode || text.is_ascii() {
             return Cow::Borrowed(text);
         }
         let mut out = String::with_capacity(text.len());
         for c in text.chars() {
             match GLYPHS.iter().find(|(g, _)| *g == c) {
                 Some((_, ascii)) => out.push_str(ascii),
-                None => out.push(c),
+                None if c.is_ascii() => out.push(c),
+                None => {
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("\\{b:02X}"));
+                    }
+                }
             }
         }
         Cow::Owned(out)
@@ -169,7 +178,9 @@ mod tests {
     fn glyphs_fall_back_to_ascii() {
         let ascii = Style::new(false).with_unicode(false);
         assert_eq!(ascii.glyphs("  └─ ✓ [1] a → b…"), "  `- + [1] a -> b...");
-        assert_eq!(ascii.glyphs("✗ E-Tuğra"), "x E-Tuğra");
+        // Other characters are escaped, never sent as bytes the terminal cannot show.
+        assert_eq!(ascii.glyphs("✗ E-Tuğra"), "x E-Tu\\C4\\9Fra");
+        assert!(ascii.glyphs("Főtanúsítvány €").is_ascii());
         let utf8 = Style::new(false).with_unicode(true);
         assert_eq!(utf8.glyphs("└─ ✓"), "└─ ✓");
     }
