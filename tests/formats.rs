@@ -39,7 +39,7 @@ fn receiver(chain: &str, key: &str) -> (String, ServerHandle) {
     let spec = TlsServerSpec {
         chain: pem_ders(chain),
         key_pkcs8: pem_ders(key).remove(0),
-        client_auth: ClientAuthMode::Optional(ClientCas {
+        client_auth: ClientAuthMode::Required(ClientCas {
             roots: pem_ders("pki/int/root.pem"),
             advertise: None,
         }),

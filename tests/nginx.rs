@@ -23,6 +23,11 @@ impl Drop for Nginx {
 }
 
 fn nginx(dir: &Path, trust: &str) -> Nginx {
+    nginx_with(dir, trust, "on", "TLSv1.2 TLSv1.3")
+}
+
+/// nginx with `ssl_verify_client {verify}` and `ssl_protocols {protocols}`.
+fn nginx_with(dir: &Path, trust: &str, verify: &str, protocols: &str) -> Nginx {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -38,7 +43,7 @@ fn nginx(dir: &Path, trust: &str) -> Nginx {
            fastcgi_temp_path {d}/fcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
            server {{\n    listen 127.0.0.1:{port} ssl;\n    server_name {FQDN};\n\
              ssl_certificate {chain};\n    ssl_certificate_key {key};\n\
-             ssl_verify_client on;\n    ssl_client_certificate {d}/trust.pem;\n    ssl_verify_depth 2;\n\
+             ssl_protocols {protocols};\n    ssl_verify_client {verify};\n    ssl_client_certificate {d}/trust.pem;\n    ssl_verify_depth 2;\n\
              location / {{ return 200 \"ok\\n\"; }}\n  }}\n}}\n",
         chain = fx("int-good/chain.pem"),
         key = fx("int-good/leaf.key"),
@@ -152,4 +157,60 @@ fn nginx_receiver_with_the_right_and_a_too_broad_trust_file() {
     );
     assert!(!got.contains(&"tls.accepts-anonymous".to_string()), "{r}");
     r.code(1);
+}
+
+/// A probe without `--mtls-audit` of nginx as a Receiver, in JSON.
+fn plain_probe(n: &Nginx) -> (Run, serde_json::Value) {
+    let r = run(&[
+        "probe",
+        &format!("127.0.0.1:{}", n.port),
+        "--sni",
+        FQDN,
+        "--env",
+        "int",
+        "--ca",
+        &format!("int:{}", fixture("pki/int/root.pem").display()),
+        "--at",
+        "2027-01-01T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    let doc = r.json();
+    (r, doc)
+}
+
+#[test]
+fn a_receiver_that_lets_in_a_probe_without_a_certificate_is_flagged_without_the_audit() {
+    bars_testpki::require_tools!("nginx");
+    let read = |p: &str| std::fs::read_to_string(fixture(&format!("pki/{p}"))).unwrap();
+    let right = format!("{}{}", read("int/subca.pem"), read("int/root.pem"));
+    for protocols in ["TLSv1.2", "TLSv1.3"] {
+        // `optional`: nginx asks, the probe presents nothing, and nginx answers 200.
+        let dir = tempfile::tempdir().unwrap();
+        let n = nginx_with(dir.path(), &right, "optional", protocols);
+        let (r, doc) = plain_probe(&n);
+        r.code(1);
+        assert!(
+            ids(&doc).contains(&"tls.accepts-anonymous".to_string()),
+            "{protocols}: {r}"
+        );
+        let f = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == "tls.accepts-anonymous")
+            .unwrap();
+        assert_eq!(f["severity"], "error");
+        assert!(f["detail"].as_str().unwrap().contains("200"), "{r}");
+        drop(n);
+        // `on`: the same probe is answered 400, a refusal: nothing to report.
+        let dir = tempfile::tempdir().unwrap();
+        let n = nginx_with(dir.path(), &right, "on", protocols);
+        let (r, doc) = plain_probe(&n);
+        r.code(0);
+        assert!(
+            !ids(&doc).iter().any(|i| i.starts_with("tls.accepts-")),
+            "{protocols}: {r}"
+        );
+    }
 }

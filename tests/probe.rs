@@ -292,11 +292,13 @@ fn good_chain_with_client_auth_and_the_env_ca_in_the_hints() {
     let (addr, _h) = rustls_server(
         vec![p.leaf.der.clone(), p.sub.der.clone()],
         &p.leaf.key_der,
-        ClientAuthMode::Optional(cas(&[&p.root.der], None)),
+        ClientAuthMode::Required(cas(&[&p.root.der], None)),
     );
     let (r, doc) = probe_json(&[&addr, "--sni", FQDN, "--env", "int", "--ca", &p.ca_int()]);
     r.code(0);
-    assert_eq!(ids(&doc), ["name.no-san"], "{r}");
+    // A Receiver that requires a client certificate refuses this probe, which presents
+    // none: as it must (info).
+    assert_eq!(ids(&doc), ["name.no-san", "tls.handshake-failed"], "{r}");
     assert_eq!(doc["command"], "probe");
     assert_eq!(doc["target"], addr);
     assert_eq!(doc["environment"], "int");
@@ -470,7 +472,7 @@ fn missing_intermediate_is_incomplete_and_names_it() {
     let (addr, _h) = rustls_server(
         vec![p.leaf.der.clone()],
         &p.leaf.key_der,
-        ClientAuthMode::Optional(cas(&[&p.root.der], None)),
+        ClientAuthMode::Required(cas(&[&p.root.der], None)),
     );
     let sub = format!("int:{}", p.arg("sub.pem"));
     let (r, doc) = probe_json(&[&addr, "--sni", FQDN, "--ca", &p.ca_int(), "--ca", &sub]);
@@ -534,7 +536,7 @@ fn hints_without_the_env_ca_warn() {
     let (addr, _h) = rustls_server(
         vec![p.leaf.der.clone(), p.sub.der.clone()],
         &p.leaf.key_der,
-        ClientAuthMode::Optional(cas(
+        ClientAuthMode::Required(cas(
             &[&p.client_root.der],
             Some(vec![subject_der(&p.client_root.der)]),
         )),
@@ -570,7 +572,7 @@ fn host_mismatch_is_the_same_through_sni_and_connect() {
     let (addr, _h) = rustls_server(
         vec![p.leaf.der.clone(), p.sub.der.clone()],
         &p.leaf.key_der,
-        ClientAuthMode::Optional(cas(&[&p.root.der], None)),
+        ClientAuthMode::Required(cas(&[&p.root.der], None)),
     );
     let port = addr.rsplit(':').next().unwrap();
     let (r1, a) = probe_json(&[&addr, "--sni", OTHER_FQDN, "--ca", &p.ca_int()]);
@@ -920,7 +922,7 @@ fn through_an_http_connect_proxy() {
     let (addr, _h) = rustls_server(
         vec![p.leaf.der.clone(), p.sub.der.clone()],
         &p.leaf.key_der,
-        ClientAuthMode::Optional(cas(&[&p.root.der], None)),
+        ClientAuthMode::Required(cas(&[&p.root.der], None)),
     );
     let port = addr.rsplit(':').next().unwrap().to_string();
     let connect = bars_testsupport::proxy::ConnectProxy::start(None);
@@ -945,7 +947,9 @@ fn through_an_http_connect_proxy() {
         &p.ca_int(),
     ]);
     r.code(0);
-    assert_eq!(ids(&doc), ["name.no-san"], "{r}");
+    // A Receiver that requires a client certificate refuses this probe, which presents
+    // none: as it must (info).
+    assert_eq!(ids(&doc), ["name.no-san", "tls.handshake-failed"], "{r}");
     assert_eq!(last(), format!("CONNECT 127.0.0.1:{port} HTTP/1.1"));
 
     // HTTPS_PROXY from the environment, and NO_PROXY turning it off.

@@ -45,9 +45,9 @@ fn spec(chain: &str, key: &str, client_auth: ClientAuthMode) -> TlsServerSpec {
     }
 }
 
-/// A Receiver: asks for a client certificate, advertises the test INT root.
+/// A Receiver: requires a client certificate, advertises the test INT root.
 fn receiver() -> ClientAuthMode {
-    ClientAuthMode::Optional(ClientCas {
+    ClientAuthMode::Required(ClientCas {
         roots: pem_ders("pki/int/root.pem"),
         advertise: None,
     })
@@ -241,7 +241,8 @@ fn two_hundred_endpoints_each_diagnosed_within_the_time_bound() {
         match kind {
             Kind::Good => {
                 assert_eq!(d["verdict"], "pass", "{why}");
-                assert_eq!(found, ["name.no-san"], "{why}");
+                // It requires a client certificate, so it refused the probe (info).
+                assert_eq!(found, ["name.no-san", "tls.handshake-failed"], "{why}");
                 assert_eq!(d["environment"], "int", "{why}");
                 assert_eq!(d["tls"]["client_auth_requested"], true, "{why}");
                 assert_eq!(d["chain"]["complete"], true, "{why}");
@@ -426,7 +427,7 @@ fn csv_output_quotes_fields() {
     assert!(lines[2].starts_with(&format!("{good},\"Good, #")), "{r}");
     assert!(
         lines[2].contains(&format!(
-            ",int,{FQDN},2028-01-01T00:00:00Z,365,complete,yes,pass,name.no-san,info,0,0,1,,"
+            ",int,{FQDN},2028-01-01T00:00:00Z,365,complete,yes,pass,name.no-san,info,0,0,2,,"
         )),
         "{r}"
     );

@@ -46,6 +46,9 @@ pub struct TlsFacts {
     pub handshake_failure: Option<HandshakeFacts>,
     /// `--mtls-audit` results, when the audit ran.
     pub audit: Option<AuditFacts>,
+    /// The probe itself presented no client certificate after a CertificateRequest and
+    /// the server let it in anyway: how (its answer). Evidence without `--mtls-audit`.
+    pub anonymous_let_in: Option<String>,
 }
 
 /// Alerts with which a server refuses a client that presented no certificate.
@@ -305,6 +308,24 @@ pub fn tls_findings(facts: &TlsFacts, analysis: &Analysis, opts: &Options) -> Ve
         out.push(handshake_failed(h, facts, analysis));
     }
 
+    // Evidence is never ignored: the probe itself, with no client certificate, was let
+    // into a Receiver (said once: the audit's own attempt says it otherwise).
+    let audit_saw_it = facts
+        .audit
+        .as_ref()
+        .is_some_and(|a| a.anonymous_accepted.is_some());
+    if let (Some(how), false) = (&facts.anonymous_let_in, audit_saw_it) {
+        if analysis.environment.is_some_and(|e| e.is_nhs()) {
+            out.push(tls::ACCEPTS_ANONYMOUS.finding(
+                None,
+                format!(
+                    "the probe presented no client certificate when the server asked for one, \
+                     and was let in: {how}"
+                ),
+            ));
+        }
+    }
+
     if let Some(a) = &facts.audit {
         if let Some(how) = &a.anonymous_accepted {
             out.push(tls::ACCEPTS_ANONYMOUS.finding(
@@ -490,6 +511,32 @@ mod tests {
             ..requested(vec![])
         };
         assert!(tls_findings(&f, &analysis(None), &opts()).is_empty());
+    }
+
+    #[test]
+    fn a_probe_let_in_without_a_certificate_is_accepts_anonymous_in_nhs_environments_once() {
+        let let_in = TlsFacts {
+            anonymous_let_in: Some("the server answered \"HTTP/1.1 200 OK\"".into()),
+            ..requested(vec![subject("nhs-int-authentication-g2")])
+        };
+        let int = analysis(Some(Environment::Int));
+        let got = tls_findings(&let_in, &int, &opts());
+        assert_eq!(ids(&got), ["tls.accepts-anonymous"]);
+        assert!(got[0].detail.contains("200 OK"));
+        // Not a Receiver in public.
+        assert!(tls_findings(&let_in, &analysis(Some(Environment::Public)), &opts()).is_empty());
+        // The audit saw it too: said once.
+        let both = TlsFacts {
+            audit: Some(AuditFacts {
+                anonymous_accepted: Some("the server answered \"HTTP/1.1 200 OK\"".into()),
+                ..AuditFacts::default()
+            }),
+            ..let_in
+        };
+        assert_eq!(
+            ids(&tls_findings(&both, &int, &opts())),
+            ["tls.accepts-anonymous"]
+        );
     }
 
     #[test]

@@ -358,6 +358,7 @@ fn tls_facts(r: &ProbeResult, audit: Option<&AuditResult>) -> TlsFacts {
             alert: h.alert,
             message: h.message.clone(),
         }),
+        anonymous_let_in: bars_net::let_in_without_certificate(r),
         audit: audit.map(|a| AuditFacts {
             anonymous_accepted: accepted(&a.anonymous),
             foreign_accepted: accepted(&a.self_signed),

@@ -99,6 +99,19 @@ fn http_status(line: &str) -> Option<u16> {
     parts.next()?.parse().ok()
 }
 
+/// How the server let `r` in when the probe presented no client certificate after a
+/// CertificateRequest (`None`: it refused, did not ask, or it is unclear): the audit's
+/// own judgement of an answer, applied to an ordinary probe.
+pub fn let_in_without_certificate(r: &ProbeResult) -> Option<String> {
+    if !r.client_auth_requested || r.client_cert_sent {
+        return None;
+    }
+    match classify(Ok(r.clone())) {
+        AuditOutcome::Accepted(how) => Some(how),
+        _ => None,
+    }
+}
+
 /// Turns one probe into an audit outcome.
 pub(crate) fn classify(r: Result<ProbeResult, ProbeError>) -> AuditOutcome {
     let r = match r {

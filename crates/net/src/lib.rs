@@ -15,7 +15,9 @@ pub mod receiver;
 mod record;
 mod target;
 
-pub use audit::{audit, AuditIdentities, AuditOutcome, AuditResult, NamedIdentity};
+pub use audit::{
+    audit, let_in_without_certificate, AuditIdentities, AuditOutcome, AuditResult, NamedIdentity,
+};
 pub use failure::{alert_name, version_name, ProbeError, Stage};
 pub use probe::{
     probe, render_dn, ClientIdentity, HandshakeFailure, PostHandshake, ProbeOptions, ProbeResult,

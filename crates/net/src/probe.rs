@@ -373,7 +373,11 @@ pub async fn probe(target: &Target, opts: &ProbeOptions) -> Result<ProbeResult, 
     let asked = recorder.snapshot().client_auth_requested;
     let tls13 = result.tls_version == Some(ProtocolVersion::TLSv1_3);
     let quick = opts.reply_timeout.is_some();
-    if (opts.send_request || client_key.is_some() || asked) && (tls13 || !quick) {
+    // Under TLS 1.2 a quick probe skips the request, except when it was asked for a client
+    // certificate and presented none: only the answer tells whether it was let in (nginx
+    // completes the handshake and answers 400 under `ssl_verify_client on`).
+    let anonymous = asked && !recorder.snapshot().client_cert_sent;
+    if (opts.send_request || client_key.is_some() || asked) && (tls13 || !quick || anonymous) {
         let wait = match opts.reply_timeout {
             None => opts.timeout,
             Some(w) => w.max(started.elapsed().saturating_mul(2)).min(opts.timeout),
