@@ -1374,3 +1374,44 @@ fn each_bad_chain_served_is_judged_as_check_judges_the_file() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn a_refused_receiver_is_told_the_proxy_addresses_in_every_output() {
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let target = format!("127.0.0.1:{port}");
+    let advice = "firewall must allow the proxy's addresses 35.197.254.55 and 35.246.55.143";
+    let r = run(&["probe", &target, "--sni", FQDN, "--format", "json"]);
+    r.code(3);
+    assert!(r.stderr.contains(advice), "{r}");
+    let doc = r.json();
+    assert_valid(&doc);
+    assert_eq!(doc["error"]["kind"], "refused", "{r}");
+    assert!(
+        doc["error"]["message"].as_str().unwrap().contains(advice),
+        "{r}"
+    );
+    let r = run(&["probe", &target, "--sni", FQDN, "--format", "markdown"]);
+    assert!(r.stdout.contains(advice), "the support-desk report too: {r}");
+    // Not a Receiver: no such advice.
+    let r = run(&[
+        "probe",
+        &target,
+        "--sni",
+        "www.example.com",
+        "--format",
+        "json",
+    ]);
+    assert!(!r.stdout.contains("35.197.254.55"), "{r}");
+    // The scan row of an INT endpoint says it too.
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.csv");
+    std::fs::write(&list, format!("host,port,env\n127.0.0.1,{port},int\n")).unwrap();
+    let r = run(&["scan", &list.display().to_string(), "--format", "csv"]);
+    r.code(3);
+    assert!(r.stdout.contains(advice), "{r}");
+}

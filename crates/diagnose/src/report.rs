@@ -114,12 +114,14 @@ pub fn endpoint_report<'a>(
             r
         }
         Outcome::NoChain(n) => {
-            let notes = vec![format!("No certificate was received: {}", n.error)];
+            // `message`: the error, plus the firewall advice when the connection itself
+            // failed at a Receiver; the same words as the stderr line.
+            let notes = vec![format!("No certificate was received: {}", n.message)];
             let mut r = report(&n.analysis, command, target, None, notes, fail_on, now);
             r.verdict = Verdict::Fail;
             r.error = Some(ErrorView {
                 kind: n.error.kind(),
-                message: n.error.to_string(),
+                message: n.message.clone(),
             });
             r
         }

@@ -115,7 +115,7 @@ fn scanned(
         Outcome::NoChain(n) => FleetEndpoint::no_chain(
             shown.clone(),
             ep.name.clone(),
-            format!("{}: {}", n.error.kind(), n.error),
+            format!("{}: {}", n.error.kind(), n.message),
             Some(&report),
         ),
     };
@@ -142,7 +142,7 @@ fn scanned(
     match &outcome {
         Outcome::NoChain(n) => {
             row.chain = ChainState::NoChain;
-            row.error = Some((n.error.kind(), n.error.to_string()));
+            row.error = Some((n.error.kind(), n.message.clone()));
         }
         Outcome::Chain(d) => row.client_auth = Some(d.tls.client_auth_requested),
     }
