@@ -1396,7 +1396,10 @@ fn a_refused_receiver_is_told_the_proxy_addresses_in_every_output() {
         "{r}"
     );
     let r = run(&["probe", &target, "--sni", FQDN, "--format", "markdown"]);
-    assert!(r.stdout.contains(advice), "the support-desk report too: {r}");
+    assert!(
+        r.stdout.contains(advice),
+        "the support-desk report too: {r}"
+    );
     // Not a Receiver: no such advice.
     let r = run(&[
         "probe",

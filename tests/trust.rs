@@ -392,3 +392,51 @@ fn nhs_cas_plus_the_system_roots_are_summarised_once() {
     ]);
     assert_eq!(r.stdout.matches("[trust.too-broad]").count(), 1, "{r}");
 }
+
+#[test]
+fn a_private_hierarchy_given_by_its_root_accepts_its_own_sub_ca_only() {
+    let read = |p: &str| std::fs::read_to_string(fixture(&format!("pki/{p}"))).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, body: String| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        p.display().to_string()
+    };
+    let root = format!("int:{}", fixture("pki/int/root.pem").display());
+    let lint = |f: &str| {
+        let r = run(&[
+            "trust",
+            "lint",
+            f,
+            "--env",
+            "int",
+            "--no-embedded-ca",
+            "--ca",
+            &root,
+            "--format",
+            "json",
+        ]);
+        let ids: Vec<String> = r.json()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_str().unwrap().to_string())
+            .collect();
+        (r, ids)
+    };
+    // The test INT sub-CA and the root given with --ca: the file is right.
+    let right = file(
+        "right.pem",
+        format!("{}{}", read("int/subca.pem"), read("int/root.pem")),
+    );
+    let (r, ids) = lint(&right);
+    r.code(0);
+    assert!(ids.is_empty(), "{r}");
+    // The PROD test sub-CA is not issued by that root: still too broad.
+    let broad = file(
+        "broad.pem",
+        format!("{}{}", read("int/root.pem"), read("prod/subca.pem")),
+    );
+    let (r, ids) = lint(&broad);
+    assert_eq!(ids, ["trust.too-broad"], "{r}");
+}
