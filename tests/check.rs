@@ -652,3 +652,35 @@ fn colour_only_when_asked_or_on_a_terminal() {
     ]);
     assert!(!never.stdout.contains('\u{1b}'), "{never}");
 }
+
+#[test]
+fn a_name_for_another_environment_says_whether_the_chain_or_only_the_env_option_is_that_environment(
+) {
+    let leaf = fixture("pki/int-good/leaf.pem").display().to_string();
+    let chain = fixture("pki/int-good/chain.pem").display().to_string();
+    let prod_root = format!("prod:{}", fixture("pki/int/root.pem").display());
+    let detail = |args: &[&str]| {
+        let mut a = vec!["check", "--format", "json", "--at", "2027-01-01T00:00:00Z"];
+        a.extend(args);
+        let r = run(&a);
+        r.json()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == "name.env-mismatch")
+            .unwrap_or_else(|| panic!("no name.env-mismatch: {r}"))["detail"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // The issuer is unknown: only --env says PROD.
+    let d = detail(&[&leaf, "--env", "prod"]);
+    assert!(
+        d.contains("is named for INT") && d.contains("judged in PROD (--env prod)"),
+        "{d}"
+    );
+    assert!(!d.contains("its chain is"), "{d}");
+    // The chain runs to a CA given for PROD: the chain is PROD.
+    let d = detail(&[&chain, "--env", "prod", "--ca", &prod_root]);
+    assert!(d.contains("but its chain is PROD"), "{d}");
+}

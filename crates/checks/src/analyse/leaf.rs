@@ -288,12 +288,20 @@ pub(super) fn check_leaf(
                 .filter(|ce| *ce != ne)
                 .map(|ce| ce.as_str().to_uppercase()),
         };
+        // The chain's environment is known from its issuer; else it is only the --env in
+        // force, and the detail says so rather than claim a chain it has not seen.
+        let judged_only = iss.is_none();
         if let Some(ce) = other_label {
+            let chain = if judged_only {
+                format!("it is judged in {ce} (--env {})", ce.to_lowercase())
+            } else {
+                format!("its chain is {ce}")
+            };
             cx.add(
                 &name::ENV_MISMATCH,
                 Some(leaf),
                 format!(
-                    "{leaf_label} is named for {} ({}) but its chain is {ce}",
+                    "{leaf_label} is named for {} ({}) but {chain}",
                     ne.as_str().to_uppercase(),
                     env_names.join(", ")
                 ),
