@@ -51,3 +51,23 @@ fn the_default_demo_names_the_missing_intermediate() {
     assert!(r.stdout.contains("BaRS TEST INT Authentication"), "{r}");
     assert!(r.stdout.contains("The planted fault was diagnosed"), "{r}");
 }
+
+#[test]
+fn the_commands_the_demo_suggests_run_as_printed() {
+    let r = run(&["demo"]);
+    r.code(0);
+    let closing = r.stdout.lines().last().unwrap_or_default().to_string();
+    let commands: Vec<Vec<&str>> = closing
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter_map(|c| c.strip_prefix("bars-certcheck "))
+        .map(|c| c.split_whitespace().collect())
+        .collect();
+    assert_eq!(commands.len(), 3, "{closing}");
+    for args in commands {
+        assert!(!args.iter().any(|a| a.contains(['<', '>'])), "{closing}");
+        let r = run(&args);
+        r.code(0);
+    }
+}

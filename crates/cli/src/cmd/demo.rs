@@ -134,7 +134,7 @@ pub fn run(args: DemoArgs, rt: &Runtime) -> anyhow::Result<Exit> {
     if args.output.format == ReportFormat::Text {
         text.push_str(&match (found, expected(args.fault)) {
             (true, Some(kind)) => format!(
-                "\nThe planted fault was diagnosed ({id}). Run `bars-certcheck explain {id}` for the long form, or `bars-certcheck demo --fault <other>` for another fault.\n",
+                "\nThe planted fault was diagnosed ({id}). Run `bars-certcheck explain {id}` for the long form, or another fault, e.g. `bars-certcheck demo --fault expired` (see `bars-certcheck demo --help`).\n",
                 id = kind.id
             ),
             (true, None) => "\nNo fault planted and none found.\n".to_string(),
