@@ -684,3 +684,73 @@ fn a_name_for_another_environment_says_whether_the_chain_or_only_the_env_option_
     let d = detail(&[&chain, "--env", "prod", "--ca", &prod_root]);
     assert!(d.contains("but its chain is PROD"), "{d}");
 }
+
+#[test]
+fn an_intermediate_missing_in_the_middle_is_to_be_inserted_after_the_one_it_issued() {
+    bars_testpki::require_tools!("openssl");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("ca.ext"),
+        "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n\
+         subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("leaf.ext"),
+        "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n\
+         extendedKeyUsage=serverAuth,clientAuth\nsubjectKeyIdentifier=hash\n\
+         authorityKeyIdentifier=keyid\nsubjectAltName=DNS:BaRS-INT-X26.Supplier.thirdparty.nhs.uk\n",
+    )
+    .unwrap();
+    let o = |args: &str| openssl(d, &args.split_whitespace().collect::<Vec<_>>());
+    o("req -x509 -newkey rsa:2048 -nodes -keyout root.key -out root.pem -days 3650 -subj /CN=Gap_Root -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign");
+    for (name, parent) in [("upper", "root"), ("lower", "upper")] {
+        o(&format!(
+            "req -newkey rsa:2048 -nodes -keyout {name}.key -out {name}.csr -subj /CN=Gap_{name}"
+        ));
+        o(&format!("x509 -req -in {name}.csr -CA {parent}.pem -CAkey {parent}.key -CAcreateserial -out {name}.pem -days 1000 -extfile ca.ext"));
+    }
+    o("req -newkey rsa:2048 -nodes -keyout leaf.key -out leaf.csr -subj /CN=BaRS-INT-X26.Supplier.thirdparty.nhs.uk");
+    o("x509 -req -in leaf.csr -CA lower.pem -CAkey lower.key -CAcreateserial -out leaf.pem -days 300 -extfile leaf.ext");
+    let sent = [
+        std::fs::read_to_string(d.join("leaf.pem")).unwrap(),
+        std::fs::read_to_string(d.join("lower.pem")).unwrap(),
+    ]
+    .concat();
+    std::fs::write(d.join("sent.pem"), sent).unwrap();
+    let p = |n: &str| d.join(n).display().to_string();
+    let r = run(&[
+        "check",
+        &p("sent.pem"),
+        "--env",
+        "int",
+        "--ca",
+        &format!("int:{}", p("root.pem")),
+        "--ca",
+        &format!("int:{}", p("upper.pem")),
+        "--format",
+        "json",
+    ]);
+    r.code(1);
+    let doc = r.json();
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "chain.incomplete")
+        .unwrap_or_else(|| panic!("{r}"));
+    let fix = f["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("right after certificate #1 (CN=Gap_lower)"),
+        "{fix}"
+    );
+    assert!(
+        fix.contains("upper.pem") && !fix.contains("after the leaf"),
+        "{fix}"
+    );
+    assert!(
+        !fix.contains("cat "),
+        "appending would put it out of order: {fix}"
+    );
+}

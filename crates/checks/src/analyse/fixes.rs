@@ -45,15 +45,25 @@ fn wanted(cx: &Ctx<'_>, node: Option<usize>, issuer_dn: &str) -> Wanted {
 }
 
 /// The fix of `chain.incomplete` for the certificate `missing` (a pool node, or the
-/// unknown issuer `issuer_dn`) of the path from `leaf`.
+/// unknown issuer `issuer_dn`) of the path from `leaf`. `gap_after` labels the
+/// intermediate whose issuer is missing when the gap is in the middle of the path (`None`:
+/// the leaf's issuer is missing).
 pub(super) fn missing_issuer(
     cx: &Ctx<'_>,
     leaf: usize,
+    gap_after: Option<&str>,
     missing: Option<usize>,
     issuer_dn: &str,
 ) -> String {
     let w = wanted(cx, missing, issuer_dn);
     let how = w.how.map(|h| format!(" ({h})")).unwrap_or_default();
+    if let Some(child) = gap_after.filter(|_| cx.opts.purpose != Purpose::PfxBuild) {
+        // A gap in the middle: appending the file would put it out of order.
+        return format!(
+            "Insert {} right after {child} (the certificate it issued) in the certificate file the server sends{how}, so that each certificate is followed by its issuer.",
+            w.what
+        );
+    }
     match cx.opts.purpose {
         Purpose::PfxBuild if w.is_file => format!(
             "Give the missing intermediate with `--chain {}`{how}; the PFX must hold the leaf and every intermediate.",

@@ -479,7 +479,8 @@ fn completeness(
                 .cert(m)
                 .map(|x| x.summary().subject.clone())
                 .unwrap_or_default();
-            let fix = fixes::missing_issuer(cx, leaf, Some(m), &dn);
+            let gap_after = (prev != leaf).then_some(pl.as_str());
+            let fix = fixes::missing_issuer(cx, leaf, gap_after, Some(m), &dn);
             cx.add_fixed(
                 &chain::INCOMPLETE,
                 Some(leaf),
@@ -541,7 +542,7 @@ fn completeness(
             } else if pfx_only.is_none() {
                 let el = cx.label(end);
                 let issuer = issuer_of(cx, end);
-                let fix = fixes::missing_issuer(cx, leaf, None, &issuer);
+                let fix = fixes::missing_issuer(cx, leaf, None, None, &issuer);
                 cx.add_fixed(
                     &chain::INCOMPLETE,
                     Some(leaf),
