@@ -439,4 +439,29 @@ fn a_private_hierarchy_given_by_its_root_accepts_its_own_sub_ca_only() {
     );
     let (r, ids) = lint(&broad);
     assert_eq!(ids, ["trust.too-broad"], "{r}");
+    // The server settings pin the hierarchy's own sub-CA, found in the file: no
+    // placeholder to fill in.
+    let mixed = file(
+        "mixed.pem",
+        format!(
+            "{}{}{}",
+            read("int/subca.pem"),
+            read("int/root.pem"),
+            read("prod/root.pem")
+        ),
+    );
+    let r = run(&[
+        "trust",
+        "lint",
+        &mixed,
+        "--env",
+        "int",
+        "--no-embedded-ca",
+        "--ca",
+        &root,
+    ]);
+    assert!(
+        r.stdout.contains("ssl_client_i_dn != \"") && !r.stdout.contains("<the issuing"),
+        "{r}"
+    );
 }

@@ -189,9 +189,20 @@ pub fn lint(certs: &[(Certificate, Source)], env: Environment, opts: &Options) -
             .and_then(|c| c.certificate().ok())
             .map(|c| c.summary().subject.clone())
     } else {
+        // A --ca intermediate, else a sub-CA in the file issued by a --ca certificate (a
+        // private hierarchy given by its root): never a placeholder when one is known.
         expected_extra
             .iter()
+            .copied()
             .find(|c| !c.summary().self_issued)
+            .or_else(|| {
+                certs.iter().map(|(c, _)| c).find(|c| {
+                    let s = c.summary();
+                    s.is_ca
+                        && !s.self_issued
+                        && expected_extra.iter().any(|x| c.verify_issued_by(x).is_ok())
+                })
+            })
             .map(|c| c.summary().subject.clone())
     };
     let replace = findings
