@@ -202,7 +202,7 @@ pub mod cert {
     check!(SELF_SIGNED, "cert.self-signed", Error,
         "The leaf certificate is self-signed",
         "A self-signed certificate is its own issuer: no environment trusts it. The BaRS proxy only accepts certificates issued by the NHS CA of its environment.",
-        "Make a CSR (`bars-certcheck csr new --fqdn ...`) and request a certificate from the NHS CA for your environment.");
+        "Make a CSR (`bars-certcheck csr new --fqdn FQDN`) and request a certificate from the NHS CA for your environment.");
     check!(CRITICAL_EXTENSION, "cert.critical-extension", Error,
         "A certificate marks as critical an extension that is not processed",
         "RFC 5280 4.2: a certificate-using system must reject a certificate that holds a critical extension it does not recognise. TLS clients (webpki, browsers, openssl: 'unhandled critical extension') refuse such a certificate anywhere in the path, trust anchor included.",
@@ -258,7 +258,7 @@ pub mod csr {
     check!(EXTRA_FIELDS, "csr.extra-fields", Error,
         "The CSR subject holds more than the CN",
         "The NHS requires the CSR subject to hold only the CN (the endpoint FQDN): no O, OU, L, C or other fields.",
-        "Make the CSR again with only the CN: `bars-certcheck csr new --fqdn <FQDN>` (or `-subj \"/CN=<FQDN>\"`).");
+        "Make the CSR again with only the CN: `bars-certcheck csr new --fqdn FQDN` (or `-subj \"/CN=<FQDN>\"`).");
     check!(
         EMAIL,
         "csr.email",

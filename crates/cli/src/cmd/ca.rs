@@ -271,7 +271,7 @@ fn fetch(args: &CaFetchArgs, rt: &Runtime) -> anyhow::Result<Exit> {
     };
     let is_url = bars_fetch::is_url(&from);
     if is_url {
-        eprintln!("bars-certcheck: fetching {from} …");
+        eprintln!("bars-certcheck: fetching {from}...");
     }
     let fetched = match rt.block_on(bars_fetch::fetch(&from, &limits, None)) {
         Ok(f) => f,

@@ -173,7 +173,7 @@ fn new(args: &CsrNewArgs) -> anyhow::Result<Exit> {
             Err(e) => return Ok(forge_refusal(e)),
         },
         None => {
-            eprintln!("bars-certcheck: generating an RSA {}-bit key…", args.bits);
+            eprintln!("bars-certcheck: generating an RSA {}-bit key...", args.bits);
             let spec = bars_forge::csr::CsrSpec {
                 fqdn: fqdn.to_string(),
                 bits: args.bits,
