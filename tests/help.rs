@@ -220,3 +220,27 @@ fn ca_file_whose_name_holds_a_colon_is_read() {
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(doc["chain"]["trusted_by"], "BaRS TEST INT Root", "{doc:#}");
 }
+
+#[test]
+fn trust_lint_ca_takes_the_nhs_environments_only_and_says_so() {
+    let file = fixture("pki/int/subca.pem");
+    for bad in ["public:x.pem", "dev:x.pem"] {
+        let r = run(&[
+            "trust",
+            "lint",
+            file.to_str().unwrap(),
+            "--env",
+            "int",
+            "--ca",
+            bad,
+        ]);
+        r.code(2);
+        assert!(r.stderr.contains("(use int: or prod:"), "{bad}: {r}");
+        assert!(!r.stderr.contains("public:,"), "{bad}: {r}");
+    }
+    let help = run(&["trust", "lint", "--help"]);
+    assert!(help.stdout.contains("[int:|prod:]FILE"), "{help}");
+    // pfx build takes every environment's CAs, and says so.
+    let help = run(&["pfx", "build", "--help"]);
+    assert!(help.stdout.contains("[int:|prod:|public:]FILE"), "{help}");
+}

@@ -511,12 +511,21 @@ pub const CA_VALUE: &str = "[int:|prod:|public:]FILE";
 /// Parses `--ca [int:|prod:|public:]FILE`: a `WORD:` prefix that names no environment is
 /// refused, unless a file of that whole name exists.
 pub fn parse_ca(s: &str) -> Result<String, String> {
+    parse_ca_of(s, "int:, prod: or public:")
+}
+
+/// [`parse_ca`] for `trust lint`, whose files are INT's or PROD's: `public:` is refused.
+pub fn parse_nhs_ca(s: &str) -> Result<String, String> {
+    parse_ca_of(s, "int: or prod:")
+}
+
+fn parse_ca_of(s: &str, allowed: &str) -> Result<String, String> {
     let prefix = s.split_once(':').map(|(p, _)| p).unwrap_or_default();
-    let tagged = bars_diagnose::cas::split_ca_arg(s).0.is_some();
+    let known = matches!(bars_diagnose::cas::split_ca_arg(s).0, Some(e) if allowed.contains(&format!("{}:", e.as_str())));
     let word = !prefix.is_empty() && prefix.chars().all(|c| c.is_ascii_alphanumeric());
-    if !tagged && word && !std::path::Path::new(s).exists() {
+    if !known && word && !std::path::Path::new(s).exists() {
         return Err(format!(
-            "unknown environment prefix `{prefix}:` (use int:, prod: or public:, or a FILE alone)"
+            "unknown environment prefix `{prefix}:` (use {allowed}, or a FILE alone)"
         ));
     }
     Ok(s.to_string())

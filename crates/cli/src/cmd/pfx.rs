@@ -135,7 +135,7 @@ pub struct PfxBuildArgs {
 
     /// More CA certificates (roots or intermediates) for an environment: `int:FILE`,
     /// `prod:FILE`, or `FILE` for the --env in force. Repeatable.
-    #[arg(long = "ca", value_name = "[int:|prod:]FILE", value_parser = crate::args::parse_ca)]
+    #[arg(long = "ca", value_name = crate::args::CA_VALUE, value_parser = crate::args::parse_ca)]
     pub ca: Vec<String>,
 
     /// Use only the --ca certificates, not the NHS CAs built into the tool.

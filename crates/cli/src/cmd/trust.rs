@@ -43,7 +43,7 @@ pub struct TrustLintArgs {
 
     /// CA certificates the file must also hold, for an environment: `int:FILE`,
     /// `prod:FILE` or `FILE` (a private test hierarchy). Repeatable.
-    #[arg(long = "ca", value_name = "[int:|prod:]FILE", value_parser = crate::args::parse_ca)]
+    #[arg(long = "ca", value_name = "[int:|prod:]FILE", value_parser = crate::args::parse_nhs_ca)]
     pub ca: Vec<String>,
 
     /// Do not require the NHS CAs built into the tool (only the --ca ones).
