@@ -8,8 +8,8 @@
 //! installs both and sets the variables.
 
 use crate::util::{base64_decode, fixture, run, Run};
+use bars_testsupport::browser::{render_in_chromium, tool_gate};
 use bars_testsupport::{spawn_tls, ClientAuthMode, ClientCas, ServerHandle, TlsServerSpec};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -510,7 +510,7 @@ fn html_case(dir: &Path, name: &str, args: &[String]) {
         );
     }
     if std::env::var("BARS_TEST_BROWSER").as_deref() == Ok("1") {
-        render_in_chromium(dir, name, &html.stdout, &ids);
+        render_in_chromium(dir, name, &html.stdout, &ids).unwrap();
     }
 }
 
@@ -587,87 +587,3 @@ fn help_lists_the_new_formats() {
 }
 
 // ------------------------------------------------------------------ tools
-
-fn tool_gate(var: &str, what: &str) -> bool {
-    if std::env::var(var).as_deref() == Ok("1") {
-        return true;
-    }
-    // Written to the stderr handle, not with eprintln!, so that the test harness does not
-    // capture it: the skip must be seen in every run's output.
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n==================== SKIPPED ({what}: set {var}=1 after installing it, as .ci/run does) ===================="
-    );
-    false
-}
-
-/// Renders `html` in headless Chromium: a screenshot that must not be blank, and the DOM
-/// it built, which must hold every finding id.
-fn render_in_chromium(dir: &Path, name: &str, html: &str, ids: &[String]) {
-    let page = dir.join(format!("{name}.html"));
-    std::fs::write(&page, html).unwrap();
-    let url = format!("file://{}", page.display());
-    let profile = dir.join(format!("{name}-profile"));
-    let chromium = |extra: &str| {
-        let out = Command::new("timeout")
-            .args([
-                "90",
-                "chromium",
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-                "--window-size=1280,1400",
-            ])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg(extra)
-            .arg(&url)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "chromium failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    };
-    let shot = dir.join(format!("{name}.png"));
-    chromium(&format!("--screenshot={}", shot.display()));
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let bytes = &buf[..info.buffer_size()];
-    let px = info.color_type.samples();
-    let mut colours = std::collections::HashSet::new();
-    let mut not_white = 0usize;
-    for p in bytes.chunks(px) {
-        colours.insert(p[..3.min(px)].to_vec());
-        if p.iter().take(3).any(|&c| c < 200) {
-            not_white += 1;
-        }
-    }
-    let total = bytes.len() / px;
-    assert!(
-        colours.len() > 20,
-        "{name}: screenshot has {} colours",
-        colours.len()
-    );
-    assert!(
-        not_white * 200 > total,
-        "{name}: screenshot nearly blank ({not_white}/{total})"
-    );
-    let dom = String::from_utf8(chromium("--dump-dom").stdout).unwrap();
-    for id in ids {
-        assert!(
-            dom.contains(&format!("data-finding-id=\"{id}\"")),
-            "{name}: {id} not in the rendered DOM"
-        );
-    }
-    assert!(dom.contains("</svg>"), "{name}: the SVG was parsed");
-}

@@ -17,8 +17,8 @@ use bars_nhs::Environment;
 use bars_report::diag::{CertView, ChainView, Report, TlsView};
 use bars_report::fleet::{render_html, render_openmetrics, Fleet, FleetEndpoint};
 use bars_report::junit::{self, InputProblem};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use bars_testsupport::browser::{render_in_chromium, tool_gate};
+use std::path::PathBuf;
 use std::process::Command;
 
 /// 2027-01-01T00:00:00Z: every fixture leaf is valid then.
@@ -405,19 +405,6 @@ fn openmetrics_shape() {
     assert!(text.contains("name=\"GP \\\"North\\\" \\\\ East\""));
 }
 
-fn tool_gate(var: &str, what: &str) -> bool {
-    if std::env::var(var).as_deref() == Ok("1") {
-        return true;
-    }
-    // Written to the stderr handle, not with eprintln!, so that the test harness does not
-    // capture it: the skip must be seen in every run's output.
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n==================== SKIPPED ({what}: set {var}=1 after installing it, as .ci/run does) ===================="
-    );
-    false
-}
-
 fn tmpdir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("bars-report-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
@@ -474,78 +461,6 @@ for name, parse in (("prometheus", prom), ("openmetrics", om)):
 
 // ------------------------------------------------------------------ browser
 
-/// Renders `html` in headless Chromium: a screenshot that must not be blank, and the DOM
-/// it built, which must hold every finding id.
-fn render_in_chromium(dir: &Path, name: &str, html: &str, ids: &[String]) {
-    let page = dir.join(format!("{name}.html"));
-    std::fs::write(&page, html).unwrap();
-    let url = format!("file://{}", page.display());
-    let profile = dir.join(format!("{name}-profile"));
-    let base = |extra: &[String]| {
-        let mut args: Vec<String> = [
-            "90",
-            "chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--window-size=1280,1400",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        args.push(format!("--user-data-dir={}", profile.display()));
-        args.extend(extra.iter().cloned());
-        args.push(url.clone());
-        let out = Command::new("timeout").args(&args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "chromium failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    };
-    let shot = dir.join(format!("{name}.png"));
-    base(&[format!("--screenshot={}", shot.display())]);
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let bytes = &buf[..info.buffer_size()];
-    let px = info.color_type.samples();
-    let mut colours = std::collections::HashSet::new();
-    let mut not_white = 0usize;
-    for p in bytes.chunks(px) {
-        colours.insert(p[..3.min(px)].to_vec());
-        if p.iter().take(3).any(|&c| c < 200) {
-            not_white += 1;
-        }
-    }
-    let total = bytes.len() / px;
-    assert!(
-        colours.len() > 20,
-        "{name}: screenshot has {} colours",
-        colours.len()
-    );
-    assert!(
-        not_white * 200 > total,
-        "{name}: screenshot nearly blank ({not_white}/{total})"
-    );
-    let dom = String::from_utf8(base(&["--dump-dom".to_string()]).stdout).unwrap();
-    for id in ids {
-        assert!(
-            dom.contains(&format!("data-finding-id=\"{id}\"")),
-            "{name}: {id} not in the DOM"
-        );
-    }
-    assert!(dom.contains("</svg>"), "{name}: the SVG was parsed");
-}
-
 #[test]
 fn html_reports_render_in_a_real_browser() {
     if !tool_gate(
@@ -559,7 +474,7 @@ fn html_reports_render_in_a_real_browser() {
     let d = tmpdir("browser");
     let r = check_report(&chain, &root);
     let ids: Vec<String> = r.findings.iter().map(|f| f.id().to_string()).collect();
-    render_in_chromium(&d, "check", &bars_report::html::render(&r, "test"), &ids);
+    render_in_chromium(&d, "check", &bars_report::html::render(&r, "test"), &ids).unwrap();
     let p = probe_report(
         &chain,
         "bars-int.example.nhs.uk:443",
@@ -575,8 +490,9 @@ fn html_reports_render_in_a_real_browser() {
         "probe",
         &bars_report::html::render(&p, "test"),
         &["tls.client-ca-hints".into()],
-    );
+    )
+    .unwrap();
     let (f, ids) = fleet(&chain);
-    render_in_chromium(&d, "scan", &render_html(&f, "test"), &ids);
+    render_in_chromium(&d, "scan", &render_html(&f, "test"), &ids).unwrap();
     let _ = std::fs::remove_dir_all(&d);
 }
