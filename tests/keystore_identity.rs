@@ -278,9 +278,10 @@ fn trust_lint_reads_password_protected_java_truststores() {
             );
             assert_eq!(doc["verdict"], "pass", "{store}: {r}");
         }
-        // No password: the store cannot be opened (exit 2, one line saying how to give it).
+        // No password: the store cannot be opened (pfx.bad-password, exit 1 as in check;
+        // one line saying how to give it).
         let r = run_pw(&lint);
-        r.code(2);
+        r.code(1);
         assert!(
             r.stderr.contains(&s) && r.stderr.contains("--password-env"),
             "{r}"
@@ -289,7 +290,7 @@ fn trust_lint_reads_password_protected_java_truststores() {
             &[&lint[..], &["--password-env", "KS_PW"]].concat(),
             &[("KS_PW", "wrong")],
         );
-        r.code(2);
+        r.code(1);
         assert!(r.stderr.contains("wrong password"), "{r}");
         assert_eq!(r.stderr.lines().count(), 1, "{r}");
     }

@@ -24,8 +24,8 @@ Examples:
 It must hold the environment's current NHS CAs (the G2 issuing sub-CA and its root) and
 nothing that widens who may connect. The text report ends with nginx, Apache and Kestrel
 settings that pin client verification to the right sub-CA.
-Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 the file could
-not be read or a usage error.")]
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it, or a keystore its
+password does not open; 2 the file could not be read or a usage error.")]
     #[command(arg = crate::args::input_size_arg())]
     Lint(TrustLintArgs),
 }
@@ -102,7 +102,11 @@ fn lint(args: TrustLintArgs) -> anyhow::Result<Exit> {
         if !read_failed {
             eprintln!("bars-certcheck: {name}: no certificate in the file");
         }
-        return Ok(Exit::Usage);
+        // A store its password did not open is pfx.bad-password, as in check: exit 1.
+        let errors = parsed.iter().flat_map(|(_, p)| &p.errors);
+        let locked = errors.clone().next().is_some()
+            && errors.clone().all(|e| e.kind.is_container_password());
+        return Ok(if locked { Exit::Findings } else { Exit::Usage });
     }
     let lint = bars_checks::trust_lint::lint(&certs, env, &opts);
     let fail_on = args.fail_on.severity();
