@@ -11,6 +11,7 @@ mod catalogue;
 mod given;
 pub mod matching;
 mod path;
+mod shell;
 mod tls_checks;
 pub mod trust_lint;
 mod validate;
@@ -26,6 +27,7 @@ pub use catalogue::{
 pub use given::{CheckInput, ExtraCa, Options, Purpose, Source, Usage};
 /// The TLS vocabulary of [`TlsFacts`] (rustls' types, shared with the probe).
 pub use rustls::{AlertDescription, ProtocolVersion};
+pub use shell::shell_word;
 pub use tls_checks::{tls_findings, AuditFacts, HandshakeFacts, TlsFacts};
 
 use serde::Serialize;

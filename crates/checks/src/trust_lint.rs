@@ -5,6 +5,7 @@
 
 use crate::catalogue::trust as t;
 use crate::given::{Options, Source};
+use crate::shell_word;
 use crate::Finding;
 use bars_model::Certificate;
 use bars_nhs::{CaPurpose, CaRole, Environment, Generation, NhsCa};
@@ -339,18 +340,6 @@ fn repair_fix(env: Environment, opts: &Options, fixed: &str) -> String {
              at it (settings below): `cat {} > {out}`",
             given.join(" ")
         )
-    }
-}
-
-/// `s` as one shell word, quoted when it needs it.
-fn shell_word(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./+:@".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
     }
 }
 

@@ -7,15 +7,7 @@ use std::path::Path;
 /// Quotes `p` for a shell command line when it needs it (the commands the tool prints
 /// must run as printed).
 pub fn shell_path(p: &Path) -> String {
-    let s = p.display().to_string();
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./+:@".contains(c))
-    {
-        s
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
+    bars_checks::shell_word(&p.display().to_string())
 }
 
 /// One finding as indented plain text (the refusals and notes of `csr new` / `pfx build`).

@@ -4,6 +4,7 @@
 
 use super::Ctx;
 use crate::given::{Purpose, Source};
+use crate::shell_word;
 use bars_nhs::{CaRole, Environment, Generation, NhsCa};
 
 /// How to name a certificate the user must add, and how to get it.
@@ -67,7 +68,7 @@ pub(super) fn missing_issuer(
     match cx.opts.purpose {
         Purpose::PfxBuild if w.is_file => format!(
             "Give the missing intermediate with `--chain {}`{how}; the PFX must hold the leaf and every intermediate.",
-            w.what
+            shell_word(&w.what)
         ),
         Purpose::PfxBuild => format!(
             "Give {} with --chain FILE{how}; the PFX must hold the leaf and every intermediate.",
@@ -84,8 +85,10 @@ pub(super) fn missing_issuer(
             });
             match (w.is_file, leaf_file) {
                 (true, Some(f)) => format!(
-                    "Add {} after the leaf, e.g. `cat {f} {} > chain.pem`{how}, and have the server send that chain.",
-                    w.what, w.what
+                    "Add {} after the leaf, e.g. `cat {} {} > chain.pem`{how}, and have the server send that chain.",
+                    w.what,
+                    shell_word(&f),
+                    shell_word(&w.what)
                 ),
                 _ => format!(
                     "Add {} after the leaf in the certificate file the server sends{how}.",
@@ -178,6 +181,7 @@ pub(super) fn pfx_no_chain(pfx: &Source) -> String {
         Some((stem, _)) if !stem.is_empty() => format!("{stem}-with-chain.pfx"),
         _ => format!("{path}-with-chain.pfx"),
     };
+    let (path, out) = (shell_word(path), shell_word(&out));
     format!(
         "Rebuild it with its chain, with PFX_PASSWORD set to its password: `bars-certcheck pfx extract {path} --password-env PFX_PASSWORD --cert-out leaf.pem --key-out leaf.key`, then `bars-certcheck pfx build --cert leaf.pem --key leaf.key --out {out} --password-env PFX_PASSWORD` (the NHS sub-CA is added from the tool's own copy; give any other intermediate with --chain FILE)."
     )
