@@ -10,19 +10,13 @@ pub use bars_model::PasswordSource as Passwords;
 
 impl From<&PasswordArgs> for Passwords {
     fn from(a: &PasswordArgs) -> Self {
-        Passwords {
-            env: a.password_env.clone(),
-            file: a.password_file.clone(),
-        }
+        Passwords::of(&a.password_env, &a.password_file)
     }
 }
 
 /// The provider of `--password-*` and `--key-password-*` (a keystore's key entries).
 pub fn provider(store: &PasswordArgs, key: &KeyPasswordArgs) -> anyhow::Result<Provider> {
-    let key = Passwords {
-        env: key.key_password_env.clone(),
-        file: key.key_password_file.clone(),
-    };
+    let key = Passwords::of(&key.key_password_env, &key.key_password_file);
     Ok(Provider {
         fixed: Passwords::from(store).resolve()?,
         key: key.resolve_as("key-")?,

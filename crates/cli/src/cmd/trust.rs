@@ -103,9 +103,8 @@ fn lint(args: TrustLintArgs) -> anyhow::Result<Exit> {
             eprintln!("bars-certcheck: {name}: no certificate in the file");
         }
         // A store its password did not open is pfx.bad-password, as in check: exit 1.
-        let errors = parsed.iter().flat_map(|(_, p)| &p.errors);
-        let locked = errors.clone().next().is_some()
-            && errors.clone().all(|e| e.kind.is_container_password());
+        let mut errors = parsed.iter().flat_map(|(_, p)| &p.errors).peekable();
+        let locked = errors.peek().is_some() && errors.all(|e| e.kind.is_container_password());
         return Ok(if locked { Exit::Findings } else { Exit::Usage });
     }
     let lint = bars_checks::trust_lint::lint(&certs, env, &opts);
